@@ -1,0 +1,160 @@
+"""LLMClient: the one object users hold. It turns ``generate()`` arguments into a frozen
+request and runs it through the pipeline; everything else is a stage."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator, Sequence
+from typing import Any, Literal, overload
+
+from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
+from .middleware.context_merge import normalize_input
+from .pipeline.bus import EventBus
+from .pipeline.context import GenerationContext, GenerationRequest
+from .pipeline.hooks import HookRegistry
+from .pipeline.loop import run_agent_loop
+from .pipeline.stack import Pipeline
+from .pipeline.streaming import emit_text, stream_chunks
+from .settings import load_dotenv_once
+from .tools.models import GenerationResult, StreamChunk
+from .tools.tool_factory import ToolFactory, execute_tool_call
+from .transports.base import Transport
+
+DEFAULT_MODEL = "openai/gpt-4o-mini"
+
+
+class LLMClient:
+    """Generates with any provider's model, running tools through a composable pipeline.
+
+    Args:
+        model: A LiteLLM model string, ``"provider/model"``.
+        api_key: The provider key; otherwise the provider's environment variable (a ``.env``
+            file in the working directory or above is read, never overriding the environment).
+        tool_factory: The tools the model may call.
+        middleware: Extra stages, placed outside (before) the default stack.
+        stack: Replaces the default stack entirely (see ``middleware.default_middleware``).
+        transport: Sends every model call with this transport instead of routing by model.
+        max_tool_iterations: Default cap on tool rounds per generation.
+        **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        api_key: str | None = None,
+        tool_factory: ToolFactory | None = None,
+        *,
+        middleware: Sequence[object] = (),
+        stack: Sequence[object] | None = None,
+        transport: Transport | None = None,
+        max_tool_iterations: int = 25,
+        **provider_options: Any,
+    ) -> None:
+        load_dotenv_once()
+        self.model = model
+        self.tool_factory = tool_factory
+        self.max_tool_iterations = max_tool_iterations
+        self.provider_options: dict[str, Any] = dict(provider_options)
+        if api_key is not None:
+            self.provider_options["api_key"] = api_key
+        self.hooks = HookRegistry()
+        self.events = EventBus()
+        self._extra_middleware: list[object] = list(middleware)
+        self._stack = list(stack) if stack is not None else default_middleware(
+            routing=ProviderRoutingMiddleware(default=transport)
+        )
+        self._pipeline: Pipeline | None = None
+
+    def add_middleware(self, middleware: object) -> None:
+        """Add a stage outside the current ones; later additions wrap earlier ones' inside."""
+        self._extra_middleware.append(middleware)
+        self._pipeline = None
+
+    @property
+    def middleware(self) -> tuple[object, ...]:
+        """The whole stack, outermost first."""
+        return (*self._extra_middleware, *self._stack)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The pipeline built from ``middleware`` (rebuilt after ``add_middleware``)."""
+        if self._pipeline is None:
+            self._pipeline = Pipeline(
+                self.middleware,
+                generation_core=run_agent_loop,
+                model_core=dispatch_model_call,
+                tool_core=execute_tool_call,
+            )
+        return self._pipeline
+
+    @overload
+    async def generate(
+        self, input: Any, model: str | None = ..., *, stream: Literal[False] = ..., **options: Any
+    ) -> GenerationResult: ...
+
+    @overload
+    async def generate(
+        self, input: Any, model: str | None = ..., *, stream: Literal[True], **options: Any
+    ) -> AsyncGenerator[StreamChunk, None]: ...
+
+    async def generate(
+        self, input: Any, model: str | None = None, *, stream: bool = False, **options: Any
+    ) -> GenerationResult | AsyncGenerator[StreamChunk, None]:
+        """Generate a reply to ``input`` (messages, or a string), running tools as asked.
+
+        Keyword options: ``temperature``, ``max_output_tokens``, ``reasoning_effort``,
+        ``response_format``, ``use_tools``, ``tool_execution_context``, ``mock_tools``,
+        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``; any other
+        keyword is forwarded to the provider. With ``stream=True`` an async generator of
+        ``StreamChunk`` is returned; its last chunk carries the whole result.
+        """
+        ctx = self._new_context(self._request(input, model, stream, options))
+        if stream:
+            ctx.stream_sink = emit_text
+            return stream_chunks(lambda: ctx.pipeline.run_generation(ctx))
+        return await ctx.pipeline.run_generation(ctx)
+
+    def _request(
+        self, input: Any, model: str | None, stream: bool, options: dict[str, Any]
+    ) -> GenerationRequest:
+        known = {name: options.pop(name) for name in _REQUEST_FIELDS if name in options}
+        use_tools = known.pop("use_tools", None)
+        return GenerationRequest(
+            messages=normalize_input(input),
+            model=model or self.model,
+            stream=stream,
+            use_tools=None if use_tools is None else tuple(use_tools),
+            tool_execution_context=known.pop("tool_execution_context", None) or {},
+            max_tool_iterations=known.pop("max_tool_iterations", None) or self.max_tool_iterations,
+            provider_options={**self.provider_options, **options},
+            **known,
+        )
+
+    def _new_context(self, request: GenerationRequest) -> GenerationContext:
+        return GenerationContext(
+            request=request,
+            run_id=uuid.uuid4().hex,
+            pipeline=self.pipeline,
+            bus=self.events,
+            hooks=self.hooks,
+            tool_factory=self.tool_factory,
+        )
+
+
+_REQUEST_FIELDS = (
+    "temperature",
+    "max_output_tokens",
+    "reasoning_effort",
+    "response_format",
+    "use_tools",
+    "tool_execution_context",
+    "mock_tools",
+    "web_search",
+    "file_search",
+    "tool_session",
+    "max_tool_iterations",
+    "max_concurrent_tools",
+    "tool_timeout",
+    "structured_output_retries",
+)
+

@@ -1,0 +1,47 @@
+"""The events observers can subscribe to (``client.events.subscribe(ToolCallFinished, fn)``).
+
+``ToolCallDenied`` here is the *event*; the exception a hook raises to deny a call is
+``llm_factory_toolkit.ToolCallDenied``.
+"""
+
+from __future__ import annotations
+
+from .pipeline.events import (
+    ALL_EVENT_TYPES,
+    Event,
+    GenerationFailed,
+    GenerationFinished,
+    GenerationStarted,
+    ModelCallFailed,
+    ModelCallFinished,
+    ModelCallStarted,
+    StreamChunkReceived,
+    ToolCallDenied,
+    ToolCallFailed,
+    ToolCallFinished,
+    ToolCallRequested,
+    ToolCallStarted,
+    ToolsLoaded,
+    ToolsUnloaded,
+    UsageRecorded,
+)
+
+__all__ = [
+    "ALL_EVENT_TYPES",
+    "Event",
+    "GenerationFailed",
+    "GenerationFinished",
+    "GenerationStarted",
+    "ModelCallFailed",
+    "ModelCallFinished",
+    "ModelCallStarted",
+    "StreamChunkReceived",
+    "ToolCallDenied",
+    "ToolCallFailed",
+    "ToolCallFinished",
+    "ToolCallRequested",
+    "ToolCallStarted",
+    "ToolsLoaded",
+    "ToolsUnloaded",
+    "UsageRecorded",
+]

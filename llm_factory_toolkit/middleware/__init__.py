@@ -1,0 +1,43 @@
+"""The pipeline's stages, one concern per module, and the default stack.
+
+The default stack, outermost first (``default_middleware()`` builds it)::
+
+    ContextMergeMiddleware     generation   transcript and tool context from the request
+    ToolVisibilityMiddleware   model call   which tools the model sees (use_tools, session)
+    HooksMiddleware            model, tool  before/after hooks; authorization vetoes here
+    UsageMiddleware            model call   tokens and cost per call, UsageRecorded events
+    ProviderRoutingMiddleware  model call   picks the transport for the model
+    (dispatch)                 model call   the transport exchange, streaming included
+
+A custom stack is a list of these (and your own) in the order you want them to wrap.
+"""
+
+from __future__ import annotations
+
+from .context_merge import ContextMergeMiddleware
+from .dispatch import dispatch_model_call
+from .hooks import HooksMiddleware
+from .routing import ProviderRoutingMiddleware
+from .tool_visibility import ToolVisibilityMiddleware
+from .usage import UsageMiddleware
+
+__all__ = [
+    "ContextMergeMiddleware",
+    "HooksMiddleware",
+    "ProviderRoutingMiddleware",
+    "ToolVisibilityMiddleware",
+    "UsageMiddleware",
+    "default_middleware",
+    "dispatch_model_call",
+]
+
+
+def default_middleware(*, routing: ProviderRoutingMiddleware | None = None) -> list[object]:
+    """A fresh default stack, outermost first."""
+    return [
+        ContextMergeMiddleware(),
+        ToolVisibilityMiddleware(),
+        HooksMiddleware(),
+        UsageMiddleware(),
+        routing or ProviderRoutingMiddleware(),
+    ]

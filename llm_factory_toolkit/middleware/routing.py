@@ -1,0 +1,43 @@
+"""Provider routing: choose the transport that will carry each model call.
+
+Routes are tried in order; the first whose predicate accepts the model wins, and the default
+(litellm, for every provider) takes the rest. A stage placed earlier in the stack, or a
+``transport=`` given to ``LLMClient``, overrides the choice by setting ``call.transport``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..pipeline.context import ModelCall, ModelHandler, ModelResponse
+from ..transports.base import Transport
+
+Route = tuple[Callable[[str], bool], Transport]
+
+
+class ProviderRoutingMiddleware:
+    """Sets ``call.transport`` from the model name, unless a transport was already chosen."""
+
+    def __init__(self, routes: Sequence[Route] = (), default: Transport | None = None) -> None:
+        self.routes = tuple(routes)
+        self._default = default
+
+    @property
+    def default(self) -> Transport:
+        if self._default is None:
+            from ..transports.litellm_transport import LiteLLMTransport
+
+            self._default = LiteLLMTransport()
+        return self._default
+
+    def choose(self, model: str) -> Transport:
+        """The transport for ``model``."""
+        for accepts, transport in self.routes:
+            if accepts(model):
+                return transport
+        return self.default
+
+    async def wrap_model_call(self, call: ModelCall, call_next: ModelHandler) -> ModelResponse:
+        if call.transport is None:
+            call.transport = self.choose(call.model)
+        return await call_next(call)

@@ -1,0 +1,117 @@
+"""Streaming a generation without a background task.
+
+``generate(stream=True)`` returns an async generator, but the chunks are produced deep inside
+the pipeline (a transport, inside model-call stages, inside the agent loop), which awaits and
+returns like any generation. Instead of running the pipeline in a second task and passing
+chunks over a channel (which needs a task group kept open across ``yield``, a known hazard in
+async generators on trio and asyncio), the pipeline runs *in the consumer's task*: a text
+delta is an awaitable that suspends the whole coroutine chain up to ``_Advance``, which hands
+the text to the consumer; every other suspension (the event loop's own) is passed through
+unchanged. So tools, hooks, events and spans behave exactly as without streaming, closing the
+generator unwinds the pipeline (closing the HTTP response), and the pipeline's context
+variables stay in their own ``Context``, apart from the consumer's.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from ..tools.models import GenerationResult, StreamChunk
+
+
+class _TextDelta:
+    """Awaited by the pipeline; surfaces through the coroutine chain as one chunk of text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        yield self
+
+
+async def emit_text(text: str) -> None:
+    """The stream sink: hand ``text`` to the consumer of the stream."""
+    await _TextDelta(text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Finished:
+    result: GenerationResult
+
+
+class _StreamClosed(BaseException):
+    """Thrown into the pipeline when the consumer closes the stream early."""
+
+
+class _Driver:
+    """Steps a pipeline coroutine from inside the consumer's awaits."""
+
+    def __init__(self, coro: Coroutine[Any, Any, GenerationResult]) -> None:
+        self.coro = coro
+        self.context = contextvars.copy_context()
+        self.finished = False
+
+    def step(self, value: Any, error: BaseException | None) -> Any:
+        if error is not None:
+            return self.context.run(self.coro.throw, error)
+        return self.context.run(self.coro.send, value)
+
+
+class _Advance:
+    """Run the pipeline until it yields text or finishes, forwarding event-loop traps."""
+
+    __slots__ = ("driver", "error")
+
+    def __init__(self, driver: _Driver, error: BaseException | None = None) -> None:
+        self.driver = driver
+        self.error = error
+
+    def __await__(self) -> Generator[Any, Any, str | _Finished]:
+        driver, value, error = self.driver, None, self.error
+        while True:
+            try:
+                signal = driver.step(value, error)
+            except StopIteration as stop:
+                driver.finished = True
+                return _Finished(stop.value)
+            except BaseException:
+                driver.finished = True
+                raise
+            if isinstance(signal, _TextDelta):
+                return signal.text
+            value, error = None, None
+            try:
+                value = yield signal
+            except BaseException as exc:
+                error = exc
+
+
+async def stream_chunks(
+    start: Callable[[], Coroutine[Any, Any, GenerationResult]],
+) -> AsyncGenerator[StreamChunk, None]:
+    """Yield the text of the run ``start()`` begins, then a final chunk with the result."""
+    driver = _Driver(start())
+    try:
+        while True:
+            step = await _Advance(driver)
+            if isinstance(step, _Finished):
+                yield StreamChunk(done=True, usage=step.result.usage, result=step.result)
+                return
+            yield StreamChunk(content=step)
+    finally:
+        if not driver.finished:
+            await _close(driver)
+
+
+async def _close(driver: _Driver) -> None:
+    """Unwind the pipeline (its ``finally`` blocks may await, e.g. to close HTTP)."""
+    try:
+        while not driver.finished:
+            await _Advance(driver, _StreamClosed())
+    except _StreamClosed:
+        pass

@@ -1,0 +1,59 @@
+"""The transport interface: the innermost model-call handler, one per wire protocol.
+
+A transport turns a ``ModelCall`` into an HTTP exchange and the answer back into a
+``ModelResponse`` (or a stream of ``StreamDelta``). It never retries, loops or runs tools:
+those are stages. Errors leave a transport already mapped to ``ProviderError`` subclasses.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..tools.models import Usage
+
+if TYPE_CHECKING:
+    from ..pipeline.context import ModelCall, ModelResponse
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A fragment of a streamed tool call; ``index`` groups fragments of one call."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StreamDelta:
+    """One streamed increment of a model's answer, in a provider-neutral shape."""
+
+    content: str = ""
+    tool_calls: tuple[ToolCallDelta, ...] = ()
+    finish_reason: str | None = None
+    usage: Usage | None = None
+    response_id: str | None = None
+    response_model: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class Transport(ABC):
+    """Sends model calls to one kind of provider API."""
+
+    name: str = "transport"
+    """The provider name reported in events and traces (``gen_ai.provider.name``)."""
+
+    @abstractmethod
+    async def send(self, call: ModelCall) -> ModelResponse:
+        """Send ``call`` and return the whole answer."""
+
+    @abstractmethod
+    def stream(self, call: ModelCall) -> AsyncIterator[StreamDelta]:
+        """Send ``call`` and yield the answer as it arrives; closing the iterator aborts it."""
+
+    async def aclose(self) -> None:
+        """Release connections; the default transport holds none of its own."""

@@ -1,0 +1,89 @@
+"""Reading litellm's answers (whole or streamed) into the toolkit's neutral shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..exceptions import MalformedResponseError
+from ..pipeline.assembly import new_tool_call_id
+from ..pipeline.context import ModelResponse
+from ..tools.models import Message, Usage
+from .base import StreamDelta, ToolCallDelta
+
+
+def model_response_from(response: Any, *, model: str) -> ModelResponse:
+    """A ``ModelResponse`` from a litellm ``ModelResponse``."""
+    choices = getattr(response, "choices", None)
+    if not choices:
+        raise MalformedResponseError(f"the answer for model '{model}' has no choices", model=model)
+    choice = choices[0]
+    hidden = getattr(response, "_hidden_params", None) or {}
+    return ModelResponse(
+        message=assistant_message_from(choice.message),
+        usage=usage_from(getattr(response, "usage", None), hidden.get("response_cost")),
+        finish_reason=choice.finish_reason,
+        response_id=getattr(response, "id", None),
+        response_model=getattr(response, "model", None),
+        provider=hidden.get("custom_llm_provider"),
+    )
+
+
+def assistant_message_from(message: Any) -> Message:
+    """The assistant message as a plain Chat Completions dict."""
+    result: Message = {"role": "assistant", "content": message.content}
+    tool_calls = getattr(message, "tool_calls", None)
+    if tool_calls:
+        result["tool_calls"] = [
+            {
+                "id": call.id or new_tool_call_id(),
+                "type": "function",
+                "function": {"name": call.function.name, "arguments": call.function.arguments or ""},
+            }
+            for call in tool_calls
+        ]
+    return result
+
+
+def delta_from_chunk(chunk: Any) -> StreamDelta:
+    """A ``StreamDelta`` from one litellm stream chunk."""
+    choices = getattr(chunk, "choices", None) or ()
+    choice = choices[0] if choices else None
+    delta = getattr(choice, "delta", None)
+    usage = getattr(chunk, "usage", None)
+    return StreamDelta(
+        content=(getattr(delta, "content", None) or "") if delta is not None else "",
+        tool_calls=_tool_call_deltas(delta),
+        finish_reason=getattr(choice, "finish_reason", None),
+        usage=usage_from(usage, None) if usage else None,
+        response_id=getattr(chunk, "id", None),
+        response_model=getattr(chunk, "model", None),
+    )
+
+
+def _tool_call_deltas(delta: Any) -> tuple[ToolCallDelta, ...]:
+    calls = getattr(delta, "tool_calls", None) if delta is not None else None
+    return tuple(
+        ToolCallDelta(
+            index=getattr(call, "index", None) or 0,
+            id=call.id,
+            name=call.function.name if call.function else None,
+            arguments=(call.function.arguments or "") if call.function else "",
+        )
+        for call in calls or ()
+    )
+
+
+def usage_from(usage: Any, cost: Any) -> Usage | None:
+    """Token counts from a Chat Completions usage object, with the cost litellm computed."""
+    if usage is None:
+        return None
+    prompt_details = getattr(usage, "prompt_tokens_details", None)
+    completion_details = getattr(usage, "completion_tokens_details", None)
+    return Usage(
+        input_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        output_tokens=getattr(usage, "completion_tokens", 0) or 0,
+        cached_input_tokens=getattr(prompt_details, "cached_tokens", 0) or 0,
+        reasoning_tokens=getattr(completion_details, "reasoning_tokens", 0) or 0,
+        cost_usd=float(cost) if isinstance(cost, int | float) else None,
+        calls=1,
+    )

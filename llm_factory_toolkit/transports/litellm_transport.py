@@ -1,0 +1,92 @@
+"""``LiteLLMTransport``: any of litellm's 100+ providers, on asyncio and on trio.
+
+Every call runs on the process-wide litellm loop thread (see ``litellm_bridge``), so the
+same code serves both backends, and cancelling the caller aborts the HTTP request at once.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from ..exceptions import ConfigurationError
+from .base import StreamDelta, Transport
+from .errors import ProviderErrors
+from .litellm_bridge import LoopThread, shared_loop_thread
+from .litellm_loader import load_litellm_async
+from .litellm_request import litellm_kwargs
+from .litellm_response import delta_from_chunk, model_response_from
+
+if TYPE_CHECKING:
+    from ..pipeline.context import ModelCall, ModelResponse
+
+
+class LiteLLMTransport(Transport):
+    """Sends model calls through ``litellm.acompletion``."""
+
+    name = "litellm"
+
+    def __init__(self, loop_thread: LoopThread | None = None) -> None:
+        self._loop_thread = loop_thread
+
+    async def send(self, call: ModelCall) -> ModelResponse:
+        litellm = await self._prepare(call)
+        with ProviderErrors(provider=_provider_of(litellm, call.model), model=call.model):
+            response = await self._thread().run(litellm.acompletion, **litellm_kwargs(call))
+            return model_response_from(response, model=call.model)
+
+    async def stream(self, call: ModelCall) -> AsyncIterator[StreamDelta]:
+        litellm = await self._prepare(call)
+        loop = self._thread()
+        errors = ProviderErrors(provider=_provider_of(litellm, call.model), model=call.model)
+        with errors:
+            chunks = await loop.run(litellm.acompletion, **litellm_kwargs(call))
+        try:
+            while True:
+                with errors:
+                    delta = await loop.run(_next_delta, chunks)
+                if delta is None:
+                    return
+                yield delta
+        finally:
+            with anyio.CancelScope(shield=True):
+                await loop.run(chunks.aclose)
+
+    def _thread(self) -> LoopThread:
+        return self._loop_thread or shared_loop_thread()
+
+    async def _prepare(self, call: ModelCall) -> Any:
+        litellm = await load_litellm_async()
+        if "api_key" not in call.options:
+            _require_credentials(litellm, call)
+        return litellm
+
+
+async def _next_delta(chunks: Any) -> StreamDelta | None:
+    try:
+        chunk = await chunks.__anext__()
+    except StopAsyncIteration:
+        return None
+    return delta_from_chunk(chunk)
+
+
+def _require_credentials(litellm: Any, call: ModelCall) -> None:
+    """Fail before any request when the provider's key is neither passed nor in the env."""
+    found = litellm.validate_environment(model=call.model, api_base=call.options.get("api_base"))
+    missing = [key for key in found.get("missing_keys", ()) if key.endswith("_KEY")]
+    if missing:
+        raise ConfigurationError(
+            f"No API key for model '{call.model}': set the environment variable "
+            f"{' or '.join(missing)} (or put it in .env), or pass api_key= to LLMClient."
+        )
+
+
+@functools.lru_cache(maxsize=256)
+def _provider_of(litellm: Any, model: str) -> str | None:
+    try:
+        return str(litellm.get_llm_provider(model=model)[1])
+    except Exception:
+        return None
