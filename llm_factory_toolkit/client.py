@@ -60,8 +60,10 @@ class LLMClient:
         self.hooks = HookRegistry()
         self.events = EventBus()
         self._extra_middleware: list[object] = list(middleware)
-        self._stack = list(stack) if stack is not None else default_middleware(
-            routing=ProviderRoutingMiddleware(default=transport)
+        self._stack = (
+            list(stack)
+            if stack is not None
+            else default_middleware(routing=ProviderRoutingMiddleware(default=transport))
         )
         self._pipeline: Pipeline | None = None
 
@@ -157,4 +159,3 @@ _REQUEST_FIELDS = (
     "tool_timeout",
     "structured_output_retries",
 )
-

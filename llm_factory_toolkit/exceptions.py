@@ -11,8 +11,8 @@ Errors form one tree, so ``except LLMToolkitError`` catches everything the toolk
     │   ├── BadRequestError         400/404/422: the request itself was rejected
     │   ├── ServerError             5xx
     │   ├── ProviderConnectionError the provider could not be reached
-    │   └── MalformedResponseError  the provider answered something that is not its protocol
-    ├── ToolError                   a tool could not be found, parsed or run (raised only where asked)
+    │   └── MalformedResponseError  the answer did not follow the provider's protocol
+    ├── ToolError                   a tool could not be found, parsed or run
     ├── UnsupportedFeatureError     a feature the chosen provider does not offer (e.g. file_search)
     ├── StructuredOutputError       the model's JSON never validated; carries ``raw_text``
     └── ToolCallDenied              a hook vetoed a tool call; becomes a tool result, not a raise
@@ -116,7 +116,7 @@ class ToolCallDenied(LLMToolkitError):
         self.reason = reason
 
 
-class SkipToolCall(Exception):  # noqa: N818 - a signal, not an error
+class SkipToolCall(Exception):
     """Raised by a hook to answer a tool call with ``result`` instead of running the tool."""
 
     def __init__(self, result: ToolExecutionResult):

@@ -41,5 +41,7 @@ def normalize_input(value: Any) -> tuple[Message, ...]:
         )
     for position, message in enumerate(value):
         if not isinstance(message, Mapping) or not isinstance(message.get("role"), str):
-            raise ConfigurationError(f"input[{position}] is not a message with a 'role': {message!r}")
+            raise ConfigurationError(
+                f"input[{position}] is not a message with a 'role': {message!r}"
+            )
     return tuple(value)

@@ -36,6 +36,8 @@ async def dispatch_model_call(call: ModelCall) -> ModelResponse:
 
 async def _forward_text(call: ModelCall, text: str) -> None:
     ctx = call.ctx
-    await ctx.bus.emit(StreamChunkReceived(run_id=ctx.run_id, iteration=ctx.iteration, content=text))
+    await ctx.bus.emit(
+        StreamChunkReceived(run_id=ctx.run_id, iteration=ctx.iteration, content=text)
+    )
     if ctx.stream_sink is not None:
         await ctx.stream_sink(text)

@@ -20,7 +20,10 @@ class UsageMiddleware:
             ctx.usage = ctx.usage + response.usage
             await ctx.bus.emit(
                 UsageRecorded(
-                    run_id=ctx.run_id, iteration=ctx.iteration, model=call.model, usage=response.usage
+                    run_id=ctx.run_id,
+                    iteration=ctx.iteration,
+                    model=call.model,
+                    usage=response.usage,
                 )
             )
         return response

@@ -78,9 +78,7 @@ class StreamAssembler:
 
 
 def _starts_another_call(call: _PartialCall, fragment: ToolCallDelta) -> bool:
-    return bool(
-        fragment.id and call.id and fragment.id != call.id and fragment.name and call.name
-    )
+    return bool(fragment.id and call.id and fragment.id != call.id and fragment.name and call.name)
 
 
 def new_tool_call_id() -> str:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .hooks import HookRegistry
     from .stack import Pipeline
 
+
 def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 

@@ -38,7 +38,7 @@ def new_model_call(ctx: GenerationContext) -> ModelCall:
     return ModelCall(
         ctx=ctx,
         model=request.model,
-        messages=ctx.messages,
+        messages=list(ctx.messages),
         temperature=request.temperature,
         max_output_tokens=request.max_output_tokens,
         reasoning_effort=request.reasoning_effort,
@@ -81,7 +81,9 @@ def tool_call_for(ctx: GenerationContext, item: RequestedToolCall) -> ToolCall:
     )
 
 
-async def run_tool_calls(ctx: GenerationContext, calls: list[ToolCall]) -> list[ToolExecutionResult]:
+async def run_tool_calls(
+    ctx: GenerationContext, calls: list[ToolCall]
+) -> list[ToolExecutionResult]:
     """Run ``calls`` through the tool stages, at most ``max_concurrent_tools`` at a time."""
     if len(calls) == 1:
         return [await ctx.pipeline.call_tool(calls[0])]
@@ -111,7 +113,9 @@ def record_tool_result(
     ctx.messages.append(message)
     ctx.tool_messages.append(message)
     if result.payload is not None:
-        ctx.payloads.append({"tool_name": item.name, "tool_call_id": item.id, "payload": result.payload})
+        ctx.payloads.append(
+            {"tool_name": item.name, "tool_call_id": item.id, "payload": result.payload}
+        )
 
 
 def finish(ctx: GenerationContext, response: ModelResponse | None, reason: str) -> GenerationResult:
@@ -120,7 +124,7 @@ def finish(ctx: GenerationContext, response: ModelResponse | None, reason: str) 
         content=response.content if response is not None else None,
         payloads=ctx.payloads,
         tool_messages=ctx.tool_messages,
-        messages=ctx.messages,
+        messages=list(ctx.messages),
         usage=ctx.usage,
         finish_reason=reason,
         iterations=ctx.iteration,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import TypedDict
 
 from ..exceptions import SkipToolCall, ToolCallDenied
 from ..tools.models import GenerationResult, ToolExecutionResult
@@ -41,7 +42,10 @@ async def generation(ctx: GenerationContext, handler: GenerationHandler) -> Gene
     except Exception as exc:
         await ctx.bus.emit(
             ev.GenerationFailed(
-                run_id=ctx.run_id, model=request.model, error_type=type(exc).__name__, message=str(exc)
+                run_id=ctx.run_id,
+                model=request.model,
+                error_type=type(exc).__name__,
+                message=str(exc),
             )
         )
         raise
@@ -135,7 +139,15 @@ def denied_result(tool_name: str, reason: str) -> ToolExecutionResult:
     return result
 
 
-def _tool_ids(call: ToolCall) -> dict[str, object]:
+class _ToolIds(TypedDict):
+    run_id: str
+    iteration: int
+    tool_call_id: str
+    tool_name: str
+    depth: int
+
+
+def _tool_ids(call: ToolCall) -> _ToolIds:
     run_id = call.ctx.run_id if call.ctx is not None else ""
     return {
         "run_id": run_id,

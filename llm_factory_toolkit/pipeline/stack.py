@@ -102,8 +102,8 @@ def _check_members(middleware: Sequence[Any]) -> None:
 
     for member in middleware:
         if isinstance(member, type):
-            raise ConfigurationError(f"middleware {member.__name__} was passed as a class; pass an instance")
-        if not any(callable(getattr(member, level, None)) for level in _LEVELS):
             raise ConfigurationError(
-                f"middleware {member!r} defines none of {', '.join(_LEVELS)}"
+                f"middleware {member.__name__} was passed as a class; pass an instance"
             )
+        if not any(callable(getattr(member, level, None)) for level in _LEVELS):
+            raise ConfigurationError(f"middleware {member!r} defines none of {', '.join(_LEVELS)}")

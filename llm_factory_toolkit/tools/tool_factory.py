@@ -73,7 +73,9 @@ class ToolFactory:
         self, filter_tool_names: Sequence[str] | None = None
     ) -> list[dict[str, Any]]:
         wanted = None if filter_tool_names is None else set(filter_tool_names)
-        return [r.definition for r in self.registrations.values() if wanted is None or r.name in wanted]
+        return [
+            r.definition for r in self.registrations.values() if wanted is None or r.name in wanted
+        ]
 
     async def execute(self, call: ToolCall) -> ToolExecutionResult:
         registration = self.registrations[call.name]

@@ -8,7 +8,7 @@ those are stages. Errors leave a transport already mapped to ``ProviderError`` s
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +52,8 @@ class Transport(ABC):
         """Send ``call`` and return the whole answer."""
 
     @abstractmethod
-    def stream(self, call: ModelCall) -> AsyncIterator[StreamDelta]:
+    def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
         """Send ``call`` and yield the answer as it arrives; closing the iterator aborts it."""
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> None:  # noqa: B027 - optional for subclasses
         """Release connections; the default transport holds none of its own."""

@@ -23,8 +23,15 @@ from ..exceptions import (
     ServerError,
 )
 
-_MALFORMED_HINTS = ("JSONDecodeError", "Expecting value", "Unterminated string", "Extra data",
-                    "Invalid control character", "validation error", "Unable to parse")
+_MALFORMED_HINTS = (
+    "JSONDecodeError",
+    "Expecting value",
+    "Unterminated string",
+    "Extra data",
+    "Invalid control character",
+    "validation error",
+    "Unable to parse",
+)
 
 
 class ProviderErrors:
@@ -109,8 +116,11 @@ def retry_after_of(exc: BaseException) -> float | None:
 
 def _headers_of(exc: BaseException) -> dict[str, str]:
     found: dict[str, str] = {}
-    for source in (getattr(getattr(exc, "response", None), "headers", None),
-                   getattr(exc, "litellm_response_headers", None), getattr(exc, "headers", None)):
+    for source in (
+        getattr(getattr(exc, "response", None), "headers", None),
+        getattr(exc, "litellm_response_headers", None),
+        getattr(exc, "headers", None),
+    ):
         if source:
             found.update({str(k).lower(): str(v) for k, v in dict(source).items()})
     return found

@@ -29,7 +29,9 @@ class LoopThread:
         self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
         self._thread.start()
 
-    async def run(self, fn: Callable[..., Coroutine[Any, Any, T]], /, *args: Any, **kwargs: Any) -> T:
+    async def run(
+        self, fn: Callable[..., Coroutine[Any, Any, T]], /, *args: Any, **kwargs: Any
+    ) -> T:
         """Run ``await fn(*args, **kwargs)`` on the loop thread; await it from any backend."""
         future = asyncio.run_coroutine_threadsafe(_as_asyncio(fn, args, kwargs), self.loop)
         done = anyio.Event()
@@ -52,7 +54,7 @@ async def _as_asyncio(
     return await fn(*args, **kwargs)
 
 
-def _threadsafe_caller() -> Callable[[Callable[[], None]], None]:
+def _threadsafe_caller() -> Callable[[Callable[[], None]], object]:
     """A function that schedules a callback on the caller's event loop from another thread."""
     if sniffio.current_async_library() == "trio":
         import trio
@@ -72,4 +74,3 @@ def shared_loop_thread() -> LoopThread:
         if _shared is None:
             _shared = LoopThread()
         return _shared
-

@@ -32,7 +32,7 @@ def load_litellm() -> ModuleType:
     import litellm
 
     litellm.suppress_debug_info = True
-    litellm._llm_factory_toolkit_ready = True  # type: ignore[attr-defined]
+    litellm._llm_factory_toolkit_ready = True
     return litellm
 
 

@@ -37,7 +37,10 @@ def assistant_message_from(message: Any) -> Message:
             {
                 "id": call.id or new_tool_call_id(),
                 "type": "function",
-                "function": {"name": call.function.name, "arguments": call.function.arguments or ""},
+                "function": {
+                    "name": call.function.name,
+                    "arguments": call.function.arguments or "",
+                },
             }
             for call in tool_calls
         ]

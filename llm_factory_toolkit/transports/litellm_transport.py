@@ -7,7 +7,7 @@ same code serves both backends, and cancelling the caller aborts the HTTP reques
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -38,7 +38,7 @@ class LiteLLMTransport(Transport):
             response = await self._thread().run(litellm.acompletion, **litellm_kwargs(call))
             return model_response_from(response, model=call.model)
 
-    async def stream(self, call: ModelCall) -> AsyncIterator[StreamDelta]:
+    async def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
         litellm = await self._prepare(call)
         loop = self._thread()
         errors = ProviderErrors(provider=_provider_of(litellm, call.model), model=call.model)
