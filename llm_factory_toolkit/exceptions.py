@@ -3,7 +3,7 @@
 Errors form one tree, so ``except LLMToolkitError`` catches everything the toolkit raises::
 
     LLMToolkitError
-    ├── ConfigurationError          misuse or missing setup (key, optional dependency, bad argument)
+    ├── ConfigurationError          misuse or missing setup (a key, an optional dependency)
     ├── ProviderError               the provider failed; keeps ``provider``, ``model``, ``status_code``
     │   ├── AuthenticationError     401/403
     │   ├── RateLimitError          429, with ``retry_after`` seconds when the provider said
