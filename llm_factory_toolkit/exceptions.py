@@ -4,7 +4,7 @@ Errors form one tree, so ``except LLMToolkitError`` catches everything the toolk
 
     LLMToolkitError
     ├── ConfigurationError          misuse or missing setup (a key, an optional dependency)
-    ├── ProviderError               the provider failed; keeps ``provider``, ``model``, ``status_code``
+    ├── ProviderError               the provider failed; keeps provider, model, status_code
     │   ├── AuthenticationError     401/403
     │   ├── RateLimitError          429, with ``retry_after`` seconds when the provider said
     │   ├── ProviderTimeoutError    the request timed out
