@@ -58,7 +58,9 @@ class EventBus:
                 if inspect.isawaitable(outcome):
                     await outcome
             except Exception:
-                _log.exception("event observer failed", event=event.kind, observer=repr(observer))
+                _log.exception(
+                    "event observer failed", event_kind=event.kind, observer=repr(observer)
+                )
 
     def _observers_of(self, event: Event) -> list[Callable[[Any], Any]]:
         found: list[Callable[[Any], Any]] = []

@@ -29,8 +29,9 @@ class EventLog(list[Event]):
 def capture_events(bus: EventBus) -> Iterator[EventLog]:
     """Record every event ``bus`` emits inside the block (``client.events`` is a bus)."""
     log = EventLog()
-    bus.subscribe_all(log.append)
+    observer = log.append  # one bound-method object, so unsubscribe finds it
+    bus.subscribe_all(observer)
     try:
         yield log
     finally:
-        bus.unsubscribe(log.append)
+        bus.unsubscribe(observer)
