@@ -63,7 +63,10 @@ class LLMClient:
         self._stack = (
             list(stack)
             if stack is not None
-            else default_middleware(routing=ProviderRoutingMiddleware(default=transport))
+            # A given transport carries every model call: no standard routes around it.
+            else default_middleware(
+                routing=ProviderRoutingMiddleware(() if transport else None, transport)
+            )
         )
         self._pipeline: Pipeline | None = None
 

@@ -7,6 +7,7 @@ The default stack, outermost first (``default_middleware()`` builds it)::
     HooksMiddleware            model, tool  before/after hooks; authorization vetoes here
     UsageMiddleware            model call   tokens and cost per call, UsageRecorded events
     ProviderRoutingMiddleware  model call   picks the transport for the model
+    SearchToolsMiddleware      model call   web_search / file_search in the chosen route's form
     (dispatch)                 model call   the transport exchange, streaming included
 
 A custom stack is a list of these (and your own) in the order you want them to wrap.
@@ -18,6 +19,7 @@ from .context_merge import ContextMergeMiddleware
 from .dispatch import dispatch_model_call
 from .hooks import HooksMiddleware
 from .routing import ProviderRoutingMiddleware
+from .search_tools import SearchToolsMiddleware
 from .tool_visibility import ToolVisibilityMiddleware
 from .usage import UsageMiddleware
 
@@ -25,6 +27,7 @@ __all__ = [
     "ContextMergeMiddleware",
     "HooksMiddleware",
     "ProviderRoutingMiddleware",
+    "SearchToolsMiddleware",
     "ToolVisibilityMiddleware",
     "UsageMiddleware",
     "default_middleware",
@@ -40,4 +43,5 @@ def default_middleware(*, routing: ProviderRoutingMiddleware | None = None) -> l
         HooksMiddleware(),
         UsageMiddleware(),
         routing or ProviderRoutingMiddleware(),
+        SearchToolsMiddleware(),
     ]

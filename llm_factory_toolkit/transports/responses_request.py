@@ -1,0 +1,92 @@
+"""Building the keyword arguments of ``responses.create`` from a ``ModelCall``.
+
+Provider options split three ways: the client's own (key, base URL, timeout, retries,
+organization) configure the ``AsyncOpenAI`` client; options ``responses.create`` accepts pass
+through unchanged (``top_p``, ``store``, ``metadata``, ``extra_headers``, ...), with the Chat
+Completions names ``max_tokens`` / ``max_completion_tokens`` read as ``max_output_tokens``;
+anything else (a litellm-only option such as ``drop_params``) is dropped with a warning,
+because the same options may be meant for other models on the litellm route.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .responses_convert import function_tools, input_items, text_format, tool_choice
+
+if TYPE_CHECKING:
+    from ..pipeline.context import ModelCall
+
+CLIENT_OPTIONS = frozenset(
+    {"api_key", "api_base", "base_url", "timeout", "max_retries", "num_retries", "organization"}
+)
+_ALIASES = {"max_tokens": "max_output_tokens", "max_completion_tokens": "max_output_tokens"}
+_SET_HERE = frozenset({"model", "input", "stream"})
+
+
+def bare_model(model: str) -> str:
+    """The model id the OpenAI API knows: without litellm's ``openai/`` prefix."""
+    return model.removeprefix("openai/")
+
+
+def responses_kwargs(call: ModelCall) -> dict[str, Any]:
+    """The arguments of one ``responses.create`` call."""
+    kwargs = request_options(call.options)
+    kwargs.update(model=bare_model(call.model), input=input_items(call.messages))
+    tools = function_tools(call.tools or []) + list(kwargs.pop("tools", None) or [])
+    if tools:
+        kwargs["tools"] = tools
+    if "tool_choice" in kwargs:
+        kwargs["tool_choice"] = tool_choice(kwargs["tool_choice"])
+    text = text_format(call.response_format)
+    if text is not None:
+        kwargs["text"] = {**(kwargs.get("text") or {}), **text}
+    kwargs.update(sampling_options(call))
+    if call.stream:
+        kwargs["stream"] = True
+    return kwargs
+
+
+def sampling_options(call: ModelCall) -> dict[str, Any]:
+    """Temperature, output cap and reasoning effort, in the Responses names."""
+    options: dict[str, Any] = {}
+    if call.temperature is not None:
+        options["temperature"] = call.temperature
+    if call.max_output_tokens is not None:
+        options["max_output_tokens"] = call.max_output_tokens
+    if call.reasoning_effort is not None:
+        options["reasoning"] = {"effort": call.reasoning_effort}
+    return options
+
+
+def request_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The provider options ``responses.create`` accepts; warns about the ones it drops."""
+    accepted, dropped = {}, []
+    known = _create_parameters()
+    for name, value in options.items():
+        target = _ALIASES.get(name, name)
+        if name in CLIENT_OPTIONS or name in _SET_HERE:
+            continue
+        if target in known:
+            accepted[target] = value
+        else:
+            dropped.append(name)
+    if dropped:
+        warnings.warn(
+            f"the OpenAI Responses API does not accept {', '.join(sorted(dropped))}; "
+            "dropped for this call",
+            UserWarning,
+            stacklevel=2,
+        )
+    return accepted
+
+
+@functools.cache
+def _create_parameters() -> frozenset[str]:
+    from openai.resources.responses import AsyncResponses
+
+    return frozenset(inspect.signature(AsyncResponses.create).parameters) - {"self"}
