@@ -70,6 +70,19 @@ class LLMClient:
         )
         self._pipeline: Pipeline | None = None
 
+    async def aclose(self) -> None:
+        """Close the HTTP connections the client keeps open on the current event loop."""
+        for member in self.middleware:
+            close = getattr(member, "aclose", None)
+            if close is not None:
+                await close()
+
+    async def __aenter__(self) -> LLMClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
     def add_middleware(self, middleware: object) -> None:
         """Add a stage outside the current ones; later additions wrap earlier ones' inside."""
         self._extra_middleware.append(middleware)

@@ -48,6 +48,13 @@ class ProviderRoutingMiddleware:
             call.transport = self.choose(call.model)
         return await call_next(call)
 
+    async def aclose(self) -> None:
+        """Close the connections the transports hold on the current event loop."""
+        for _, transport in self.routes:
+            await transport.aclose()
+        if self._default is not None:
+            await self._default.aclose()
+
 
 def standard_routes() -> tuple[Route, ...]:
     """OpenAI's own models to the Responses API (the ``openai`` package is loaded on use)."""
