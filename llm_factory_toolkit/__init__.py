@@ -55,12 +55,17 @@ from .exceptions import (
 from .pipeline.context import ModelCall as ModelCall
 from .pipeline.context import ModelResponse as ModelResponse
 from .pipeline.context import ToolCall as ToolCall
+from .telemetry.settings import Telemetry as Telemetry
+from .tools.catalog import InMemoryToolCatalog as InMemoryToolCatalog
+from .tools.catalog import ToolCatalog as ToolCatalog
+from .tools.catalog import ToolCatalogEntry as ToolCatalogEntry
 from .tools.models import GenerationResult as GenerationResult
 from .tools.models import ParsedToolCall as ParsedToolCall
 from .tools.models import StreamChunk as StreamChunk
 from .tools.models import ToolExecutionResult as ToolExecutionResult
 from .tools.models import ToolIntentOutput as ToolIntentOutput
 from .tools.models import Usage as Usage
+from .tools.session import ToolSession as ToolSession
 from .tools.tool_factory import ToolFactory as ToolFactory
 
 __version__ = "1.0.0"
@@ -70,6 +75,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "GenerationResult",
+    "InMemoryToolCatalog",
     "LLMClient",
     "LLMToolkitError",
     "MalformedResponseError",
@@ -84,12 +90,16 @@ __all__ = [
     "SkipToolCall",
     "StreamChunk",
     "StructuredOutputError",
+    "Telemetry",
     "ToolCall",
     "ToolCallDenied",
+    "ToolCatalog",
+    "ToolCatalogEntry",
     "ToolError",
     "ToolExecutionResult",
     "ToolFactory",
     "ToolIntentOutput",
+    "ToolSession",
     "UnsupportedFeatureError",
     "Usage",
     "__version__",

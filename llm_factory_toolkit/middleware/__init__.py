@@ -2,6 +2,9 @@
 
 The default stack, outermost first (``default_middleware()`` builds it)::
 
+    TracingMiddleware          all levels   OpenTelemetry GenAI spans (no-op without OTel)
+    LoggingMiddleware          all levels   one structlog event per step, DEBUG unless failed
+    MetricsMiddleware          model call   GenAI duration and token histograms (no-op w/o OTel)
     ContextMergeMiddleware     generation   transcript and tool context from the request
     ToolVisibilityMiddleware   model call   which tools the model sees (use_tools, session)
     HooksMiddleware            model, tool  before/after hooks; authorization vetoes here
@@ -15,29 +18,39 @@ A custom stack is a list of these (and your own) in the order you want them to w
 
 from __future__ import annotations
 
+from ..telemetry.settings import Telemetry
 from .context_merge import ContextMergeMiddleware
 from .dispatch import dispatch_model_call
 from .hooks import HooksMiddleware
+from .logging import LoggingMiddleware
+from .metrics import MetricsMiddleware
 from .routing import ProviderRoutingMiddleware
 from .search_tools import SearchToolsMiddleware
 from .tool_visibility import ToolVisibilityMiddleware
+from .tracing import TracingMiddleware
 from .usage import UsageMiddleware
 
 __all__ = [
     "ContextMergeMiddleware",
     "HooksMiddleware",
+    "LoggingMiddleware",
+    "MetricsMiddleware",
     "ProviderRoutingMiddleware",
     "SearchToolsMiddleware",
     "ToolVisibilityMiddleware",
+    "TracingMiddleware",
     "UsageMiddleware",
     "default_middleware",
     "dispatch_model_call",
 ]
 
 
-def default_middleware(*, routing: ProviderRoutingMiddleware | None = None) -> list[object]:
+def default_middleware(
+    *, routing: ProviderRoutingMiddleware | None = None, telemetry: Telemetry | None = None
+) -> list[object]:
     """A fresh default stack, outermost first."""
     return [
+        *(telemetry or Telemetry()).middleware(),
         ContextMergeMiddleware(),
         ToolVisibilityMiddleware(),
         HooksMiddleware(),

@@ -1,0 +1,168 @@
+"""Logging: one structured event per step of a generation, through structlog.
+
+Each generation, model call and tool call ends with one event: ``generation.finished``,
+``model_call.finished``, ``tool_call.finished`` (or ``.denied`` / ``.skipped``), or a
+``.failed`` one. Each carries the context that ties it to its run: ``run_id``, ``model``,
+``iteration``, and ``tool_name`` / ``tool_call_id`` for tools, with durations, token counts
+and cost. Steps that went as planned are DEBUG; failures are WARNING. Logs never carry content
+(messages, tool arguments or results, a tool's exception message): unlike span content, they
+have no opt-in.
+
+Quiet by default. The library never calls ``structlog.configure``. Until the application does,
+structlog's built-in configuration prints every level, DEBUG included, to stdout, so a library
+logging through it would talk to every user uninvited. So while structlog is unconfigured the
+events go to the standard-library logger ``llm_factory_toolkit`` (rendered ``key=value``),
+where Python's defaults drop everything below WARNING: a normal run prints nothing, and
+``logging.basicConfig(level=logging.DEBUG)`` (or a level on that logger) shows the steps.
+Once the application configures structlog, the events go through its processors and level
+filter instead, under the logger name ``llm_factory_toolkit``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from ..exceptions import SkipToolCall, ToolCallDenied
+from ..telemetry.attributes import error_type
+
+if TYPE_CHECKING:
+    from ..pipeline.context import (
+        GenerationContext,
+        GenerationHandler,
+        ModelCall,
+        ModelHandler,
+        ModelResponse,
+        ToolCall,
+        ToolHandler,
+    )
+    from ..tools.models import GenerationResult, ToolExecutionResult, Usage
+
+LOGGER_NAME = "llm_factory_toolkit"
+
+_configured_logger = structlog.get_logger(LOGGER_NAME)
+
+
+def library_logger() -> Any:
+    """The application's structlog setup if it made one, else the quiet stdlib route."""
+    return _configured_logger if structlog.is_configured() else _stdlib_logger()
+
+
+@functools.cache
+def _stdlib_logger() -> Any:
+    return structlog.wrap_logger(
+        logging.getLogger(LOGGER_NAME),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[
+            structlog.stdlib.filter_by_level,
+            structlog.processors.KeyValueRenderer(key_order=["event"]),
+        ],
+    )
+
+
+class LoggingMiddleware:
+    """Logs the end of every generation, model call and tool call."""
+
+    async def wrap_generation(
+        self, ctx: GenerationContext, call_next: GenerationHandler
+    ) -> GenerationResult:
+        step = _Step("generation", run_id=ctx.run_id, model=ctx.request.model)
+        try:
+            result = await call_next(ctx)
+        except Exception as exc:
+            step.failed(error_type=error_type(exc), error=str(exc))
+            raise
+        step.done(
+            "finished",
+            iterations=result.iterations,
+            finish_reason=result.finish_reason,
+            **usage_fields(result.usage),
+        )
+        return result
+
+    async def wrap_model_call(self, call: ModelCall, call_next: ModelHandler) -> ModelResponse:
+        ctx = call.ctx
+        step = _Step("model_call", run_id=ctx.run_id, model=call.model, iteration=ctx.iteration)
+        try:
+            response = await call_next(call)
+        except Exception as exc:
+            step.failed(error_type=error_type(exc), error=str(exc))
+            raise
+        usage = usage_fields(response.usage) if response.usage is not None else {}
+        step.done(
+            "finished",
+            provider=response.provider,
+            finish_reason=response.finish_reason,
+            tool_calls=len(response.tool_calls),
+            response_id=response.response_id,
+            **usage,
+        )
+        return response
+
+    async def wrap_tool_call(self, call: ToolCall, call_next: ToolHandler) -> ToolExecutionResult:
+        step = _Step("tool_call", **_tool_fields(call))
+        try:
+            result = await call_next(call)
+        except ToolCallDenied:
+            step.done("denied")
+            raise
+        except SkipToolCall:
+            step.done("skipped")
+            raise
+        except Exception as exc:
+            step.failed(error_type=error_type(exc))
+            raise
+        if result.error is not None:
+            step.failed(error_type="tool_error")
+        else:
+            step.done("finished", mocked=bool(result.metadata.get("mock")))
+        return result
+
+
+class _Step:
+    """One step being timed; ends with exactly one event."""
+
+    __slots__ = ("fields", "kind", "started")
+
+    def __init__(self, kind: str, **fields: Any) -> None:
+        self.kind = kind
+        self.fields = fields
+        self.started = time.perf_counter()
+
+    def done(self, outcome: str, **details: Any) -> None:
+        self._emit("debug", outcome, details)
+
+    def failed(self, **details: Any) -> None:
+        self._emit("warning", "failed", details)
+
+    def _emit(self, level: str, outcome: str, details: dict[str, Any]) -> None:
+        duration = round(time.perf_counter() - self.started, 6)
+        log = getattr(library_logger(), level)
+        log(f"{self.kind}.{outcome}", **self.fields, duration_s=duration, **details)
+
+
+def _tool_fields(call: ToolCall) -> dict[str, Any]:
+    ctx = call.ctx
+    return {
+        "run_id": ctx.run_id if ctx is not None else None,
+        "model": ctx.request.model if ctx is not None else None,
+        "iteration": call.iteration,
+        "tool_name": call.name,
+        "tool_call_id": call.id,
+        "depth": call.depth,
+    }
+
+
+def usage_fields(usage: Usage) -> dict[str, Any]:
+    """Token counts and cost as log fields."""
+    return {
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cached_input_tokens": usage.cached_input_tokens,
+        "reasoning_tokens": usage.reasoning_tokens,
+        "cost_usd": usage.cost_usd,
+    }
