@@ -17,6 +17,8 @@ def model_response_from(response: Any, *, model: str) -> ModelResponse:
     if not choices:
         raise MalformedResponseError(f"the answer for model '{model}' has no choices", model=model)
     choice = choices[0]
+    if getattr(choice, "message", None) is None:
+        raise MalformedResponseError(f"the answer for model '{model}' has no message", model=model)
     hidden = getattr(response, "_hidden_params", None) or {}
     return ModelResponse(
         message=assistant_message_from(choice.message),
@@ -25,6 +27,7 @@ def model_response_from(response: Any, *, model: str) -> ModelResponse:
         response_id=getattr(response, "id", None),
         response_model=getattr(response, "model", None),
         provider=hidden.get("custom_llm_provider"),
+        metadata=provider_metadata(choice.message),
     )
 
 
@@ -33,18 +36,20 @@ def assistant_message_from(message: Any) -> Message:
     result: Message = {"role": "assistant", "content": message.content}
     tool_calls = getattr(message, "tool_calls", None)
     if tool_calls:
-        result["tool_calls"] = [
-            {
-                "id": call.id or new_tool_call_id(),
-                "type": "function",
-                "function": {
-                    "name": call.function.name,
-                    "arguments": call.function.arguments or "",
-                },
-            }
-            for call in tool_calls
-        ]
+        result["tool_calls"] = [_message_call(call) for call in tool_calls]
     return result
+
+
+def _message_call(call: Any) -> dict[str, Any]:
+    function = getattr(call, "function", None)
+    name = getattr(function, "name", None)
+    if not name:
+        raise MalformedResponseError("a tool call in the answer does not name its tool")
+    return {
+        "id": getattr(call, "id", None) or new_tool_call_id(),
+        "type": "function",
+        "function": {"name": name, "arguments": getattr(function, "arguments", None) or ""},
+    }
 
 
 def delta_from_chunk(chunk: Any) -> StreamDelta:
@@ -60,7 +65,14 @@ def delta_from_chunk(chunk: Any) -> StreamDelta:
         usage=usage_from(usage, None) if usage else None,
         response_id=getattr(chunk, "id", None),
         response_model=getattr(chunk, "model", None),
+        metadata=provider_metadata(delta) or None,
     )
+
+
+def provider_metadata(message: Any) -> dict[str, Any]:
+    """Citations the provider attached to the message, kept for the result's metadata."""
+    annotations = getattr(message, "annotations", None)
+    return {"annotations": [dict(note) for note in annotations]} if annotations else {}
 
 
 def _tool_call_deltas(delta: Any) -> tuple[ToolCallDelta, ...]:
