@@ -59,6 +59,7 @@ from .telemetry.settings import Telemetry as Telemetry
 from .tools.catalog import InMemoryToolCatalog as InMemoryToolCatalog
 from .tools.catalog import ToolCatalog as ToolCatalog
 from .tools.catalog import ToolCatalogEntry as ToolCatalogEntry
+from .tools.base_tool import BaseTool as BaseTool
 from .tools.models import GenerationResult as GenerationResult
 from .tools.models import ParsedToolCall as ParsedToolCall
 from .tools.models import StreamChunk as StreamChunk
@@ -66,6 +67,8 @@ from .tools.models import ToolExecutionResult as ToolExecutionResult
 from .tools.models import ToolIntentOutput as ToolIntentOutput
 from .tools.models import Usage as Usage
 from .tools.session import ToolSession as ToolSession
+from .tools.registration import ToolRegistration as ToolRegistration
+from .tools.runtime import ToolRuntime as ToolRuntime
 from .tools.tool_factory import ToolFactory as ToolFactory
 
 __version__ = "1.0.0"
@@ -73,6 +76,7 @@ __version__ = "1.0.0"
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "BaseTool",
     "ConfigurationError",
     "GenerationResult",
     "InMemoryToolCatalog",
@@ -99,6 +103,8 @@ __all__ = [
     "ToolExecutionResult",
     "ToolFactory",
     "ToolIntentOutput",
+    "ToolRegistration",
+    "ToolRuntime",
     "ToolSession",
     "UnsupportedFeatureError",
     "Usage",

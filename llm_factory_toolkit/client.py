@@ -4,21 +4,25 @@ request and runs it through the pipeline; everything else is a stage."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
+from .exceptions import ConfigurationError
 from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
 from .middleware.context_merge import normalize_input
 from .pipeline.bus import EventBus
-from .pipeline.context import GenerationContext, GenerationRequest
+from .pipeline.context import GenerationContext, GenerationHandler, GenerationRequest
 from .pipeline.hooks import HookRegistry
 from .pipeline.loop import run_agent_loop
 from .pipeline.stack import Pipeline
 from .pipeline.streaming import emit_text, stream_chunks
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
-from .tools.models import GenerationResult, StreamChunk
-from .tools.tool_factory import ToolFactory, execute_tool_call
+from .tools.dispatch import execute_tool_call
+from .tools.intents import execute_intents, intent_from, plan_tool_calls
+from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutput
+from .tools.registration import ToolRegistration
+from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
 
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -102,13 +106,46 @@ class LLMClient:
     def pipeline(self) -> Pipeline:
         """The pipeline built from ``middleware`` (rebuilt after ``add_middleware``)."""
         if self._pipeline is None:
-            self._pipeline = Pipeline(
-                self.middleware,
-                generation_core=run_agent_loop,
-                model_core=dispatch_model_call,
-                tool_core=execute_tool_call,
-            )
+            self._pipeline = self._build_pipeline(run_agent_loop)
         return self._pipeline
+
+    def _build_pipeline(self, generation_core: GenerationHandler) -> Pipeline:
+        return Pipeline(
+            self.middleware,
+            generation_core=generation_core,
+            model_core=dispatch_model_call,
+            tool_core=execute_tool_call,
+        )
+
+    def register_tool(
+        self,
+        function: Callable[..., Any],
+        name: str | None = None,
+        description: str | None = None,
+        parameters: Any = None,
+        mock_function: Callable[..., Any] | None = None,
+        category: str | None = None,
+        tags: Sequence[str] | None = None,
+        group: str | None = None,
+        **options: Any,
+    ) -> ToolRegistration:
+        """Register a tool on the client's ``tool_factory`` (created if the client has none).
+
+        Same arguments as ``ToolFactory.register_tool``.
+        """
+        if self.tool_factory is None:
+            self.tool_factory = ToolFactory()
+        return self.tool_factory.register_tool(
+            function,
+            name,
+            description,
+            parameters,
+            mock_function,
+            category,
+            tags,
+            group,
+            **options,
+        )
 
     @overload
     async def generate(
@@ -136,6 +173,38 @@ class LLMClient:
             ctx.stream_sink = emit_text
             return stream_chunks(lambda: ctx.pipeline.run_generation(ctx))
         return await ctx.pipeline.run_generation(ctx)
+
+    async def generate_tool_intent(
+        self, input: Any, model: str | None = None, **options: Any
+    ) -> ToolIntentOutput:
+        """Ask the model which tools it would call, without running any (approval flows).
+
+        Takes the options of ``generate()``; the model is offered the tools it would be
+        offered there (``use_tools``, session). Pass ``tool_choice="required"`` to make it
+        call at least one. Run the approved calls with ``execute_tool_intents``.
+        """
+        ctx = self._new_context(self._request(input, model, False, options))
+        ctx.pipeline = self._build_pipeline(plan_tool_calls)
+        return intent_from(await ctx.pipeline.run_generation(ctx))
+
+    async def execute_tool_intents(
+        self,
+        intent_output: ToolIntentOutput,
+        tool_execution_context: Mapping[str, Any] | None = None,
+        mock_tools: bool = False,
+    ) -> list[Message]:
+        """Run planned tool calls; returns their ``{"role": "tool", ...}`` messages in order.
+
+        The calls go through the tool stages, so hooks may deny them and events report them.
+        Raises ``ConfigurationError`` when the client has no tool factory.
+        """
+        if self.tool_factory is None:
+            raise ConfigurationError(
+                "LLMClient has no ToolFactory configured, cannot execute tool intents."
+            )
+        options = {"tool_execution_context": tool_execution_context, "mock_tools": mock_tools}
+        ctx = self._new_context(self._request([], None, False, options))
+        return await execute_intents(ctx, intent_output)
 
     def _request(
         self, input: Any, model: str | None, stream: bool, options: dict[str, Any]

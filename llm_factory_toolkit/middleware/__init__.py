@@ -8,7 +8,8 @@ The default stack, outermost first (``default_middleware()`` builds it)::
     ContextMergeMiddleware     generation   transcript and tool context from the request
     ToolVisibilityMiddleware   model call   which tools the model sees (use_tools, session)
     HooksMiddleware            model, tool  before/after hooks; authorization vetoes here
-    UsageMiddleware            model call   tokens and cost per call, UsageRecorded events
+    MockToolsMiddleware        tool call    mock mode: the tool's mock answers, it never runs
+    UsageMiddleware            model, tool  tokens and cost per call, UsageRecorded; tool counts
     ProviderRoutingMiddleware  model call   picks the transport for the model
     SearchToolsMiddleware      model call   web_search / file_search in the chosen route's form
     (dispatch)                 model call   the transport exchange, streaming included
@@ -24,6 +25,7 @@ from .dispatch import dispatch_model_call
 from .hooks import HooksMiddleware
 from .logging import LoggingMiddleware
 from .metrics import MetricsMiddleware
+from .mock import MockToolsMiddleware
 from .routing import ProviderRoutingMiddleware
 from .search_tools import SearchToolsMiddleware
 from .tool_visibility import ToolVisibilityMiddleware
@@ -35,6 +37,7 @@ __all__ = [
     "HooksMiddleware",
     "LoggingMiddleware",
     "MetricsMiddleware",
+    "MockToolsMiddleware",
     "ProviderRoutingMiddleware",
     "SearchToolsMiddleware",
     "ToolVisibilityMiddleware",
@@ -54,6 +57,7 @@ def default_middleware(
         ContextMergeMiddleware(),
         ToolVisibilityMiddleware(),
         HooksMiddleware(),
+        MockToolsMiddleware(),
         UsageMiddleware(),
         routing or ProviderRoutingMiddleware(),
         SearchToolsMiddleware(),
