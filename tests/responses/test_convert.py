@@ -133,7 +133,7 @@ def test_strict_schema_detection(schema: Any, strict: bool) -> None:
 
 
 def test_function_tools() -> None:
-    chat = [
+    chat: list[dict[str, Any]] = [
         {"type": "function", "function": {"name": "f", "description": "F.", "parameters": CLOSED}},
         {"type": "function", "function": {"name": "g", "parameters": CLOSED, "strict": False}},
         {"type": "web_search"},

@@ -7,6 +7,7 @@ OpenAI model raises ``UnsupportedFeatureError`` itself, before any request.
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 from llm_factory_toolkit import ConfigurationError, ToolFactory
 from llm_factory_toolkit.exceptions import UnsupportedFeatureError
-from llm_factory_toolkit.testing import LoopbackLLMServer, Text
+from llm_factory_toolkit.testing import LoopbackLLMServer, Malformed, Text
 
 from .conftest import ClientFor
 
@@ -87,6 +88,98 @@ async def test_citations_kept_on_result(
     assert result.metadata["annotations"] == [CITATION, FILE_CITATION]
 
 
+WEB_CALL = {
+    "type": "web_search_call",
+    "id": "ws_1",
+    "status": "completed",
+    "action": {"type": "search", "query": "launch checklist"},
+}
+FILE_CALL = {
+    "type": "file_search_call",
+    "id": "fs_1",
+    "status": "completed",
+    "queries": ["launch checklist"],
+    "results": [{"file_id": "file_1", "filename": "plan.md", "score": 0.9, "text": "Step 1"}],
+}
+
+
+def _hosted_search_response() -> dict[str, Any]:
+    """A Responses answer that used both hosted searches, as the OpenAI API sends it."""
+    message = {
+        "type": "message",
+        "id": "msg_1",
+        "role": "assistant",
+        "status": "completed",
+        "content": [
+            {"type": "output_text", "text": "Step 1.", "annotations": [FILE_CITATION, CITATION]}
+        ],
+    }
+    return {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 0,
+        "model": "gpt-4o-mini",
+        "status": "completed",
+        "output": [WEB_CALL, FILE_CALL, message],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "usage": {
+            "input_tokens": 30,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens": 4,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": 34,
+        },
+    }
+
+
+def _verbatim(stream: bool) -> Malformed:
+    """The loopback server sends a ``Malformed`` body as it is: here, a valid answer.
+
+    Streamed, the body is the data of the first SSE event; the events after it are spliced in.
+    """
+    response = _hosted_search_response()
+    if not stream:
+        return Malformed(json.dumps(response))
+    events = [
+        {"type": "response.created", "response": {**response, "output": [], "usage": None}},
+        {
+            "type": "response.output_text.delta",
+            "item_id": "msg_1",
+            "output_index": 2,
+            "content_index": 0,
+            "delta": "Step 1.",
+            "logprobs": [],
+        },
+        {"type": "response.completed", "response": response},
+    ]
+    numbered = [json.dumps({**event, "sequence_number": n}) for n, event in enumerate(events)]
+    return Malformed("\n\ndata: ".join(numbered))
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_hosted_search_items_reach_the_result(
+    server: LoopbackLLMServer, client_for: ClientFor, stream: bool
+) -> None:
+    """Search calls, their results and the citations land in ``result.metadata``."""
+    server.script(_verbatim(stream))
+    client = client_for()
+    search: dict[str, Any] = {"web_search": True, "file_search": {"vector_store_ids": ["vs_1"]}}
+    if stream:
+        chunks = [c async for c in await client.generate("Checklist?", stream=True, **search)]
+        result = chunks[-1].result
+    else:
+        result = await client.generate(input="Checklist?", **search)
+    assert result is not None and result.content == "Step 1."
+    assert result.metadata["web_search_calls"] == [WEB_CALL]
+    assert result.metadata["file_search_calls"] == [FILE_CALL]
+    assert result.metadata["annotations"] == [FILE_CITATION, CITATION]
+    assert result.usage.input_tokens == 30
+    tools = server.requests[0].body["tools"]  # type: ignore[index]
+    assert [tool["type"] for tool in tools] == ["web_search", "file_search"]
+
+
 async def test_file_search_request(server: LoopbackLLMServer, client_for: ClientFor) -> None:
     """The file_search tool with its options, and its results asked for in ``include``."""
     server.script(Text("The checklist has 3 steps."))
@@ -116,13 +209,12 @@ async def test_file_search_elsewhere_is_unsupported(
     server: LoopbackLLMServer, client_for: ClientFor, model: str, stream: bool
 ) -> None:
     """Raised as ``UnsupportedFeatureError`` itself (not wrapped), before any request."""
-    client = client_for(model)
+    client, store = client_for(model), {"vector_store_ids": ["vs_1"]}
     with pytest.raises(UnsupportedFeatureError) as caught:
-        result = await client.generate(
-            input="hi", stream=stream, file_search={"vector_store_ids": ["vs_1"]}
-        )
         if stream:
-            [chunk async for chunk in result]  # type: ignore[union-attr]
+            [chunk async for chunk in await client.generate("hi", stream=True, file_search=store)]
+        else:
+            await client.generate(input="hi", file_search=store)
     assert type(caught.value) is UnsupportedFeatureError
     assert model in str(caught.value)
     assert server.requests == []
