@@ -1,17 +1,30 @@
 """Assembling a streamed answer into one ``ModelResponse``.
 
-Providers stream tool calls as fragments keyed by an ``index``; some repeat the id on every
-fragment, some send it once, some never, and some reuse index 0 for parallel calls with
-different ids. A fragment opens a new call when its index is new, or when it carries an id
-and a name that differ from the call open at that index.
+Providers stream tool calls as fragments keyed by an ``index``, and disagree on the rest:
+some repeat the id and name on every fragment, some send them once, some never send an id,
+and some reuse index 0 for parallel calls. A fragment continues the call open at its index
+unless it evidently starts another one:
+
+- it carries an id, and the open call has a different one; or
+- it carries no id, the open call's arguments are already a complete JSON value, and the
+  fragment names another tool or begins a new JSON value (no continuation could follow a
+  complete value, so this never splits a call).
+
+Arguments are joined as text, so a fragment may end anywhere, even between the two halves of
+a UTF-16 surrogate pair (they are recombined). Missing ids are generated, duplicated ids made
+unique, and fragments that carried nothing are dropped. A stream that ends without a finish
+reason was cut off; one with no text, no tool call and no output tokens was no answer (litellm
+turns an unparseable stream into exactly that). Both raise ``MalformedResponseError``.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import MalformedResponseError
 from ..tools.models import Message, Usage
 from .context import ModelResponse
 
@@ -24,6 +37,20 @@ class _PartialCall:
     id: str | None = None
     name: str = ""
     arguments: list[str] = field(default_factory=list)
+
+    def arguments_text(self) -> str:
+        return _joined(self.arguments)
+
+    def is_complete(self) -> bool:
+        """Whether the arguments so far already form one whole JSON value."""
+        text = self.arguments_text().strip()
+        if not text:
+            return False
+        try:
+            json.loads(text)
+        except ValueError:
+            return False
+        return True
 
 
 @dataclass(slots=True)
@@ -57,15 +84,25 @@ class StreamAssembler:
             call = _PartialCall()
             self.calls.append(call)
             self.open_by_index[fragment.index] = call
-        call.id = call.id or fragment.id
+        call.id = call.id or fragment.id or None
         if fragment.name and not call.name:
             call.name = fragment.name
-        call.arguments.append(fragment.arguments)
+        if fragment.arguments:
+            call.arguments.append(fragment.arguments)
 
     def response(self, *, provider: str | None) -> ModelResponse:
-        message: Message = {"role": "assistant", "content": "".join(self.text) or None}
-        if self.calls:
-            message["tool_calls"] = [_as_message_call(call) for call in self.calls]
+        """The assembled answer; raises ``MalformedResponseError`` if the stream was no answer."""
+        message: Message = {"role": "assistant", "content": _joined(self.text) or None}
+        calls = [call for call in self.calls if call.name or call.id or call.arguments]
+        problem = self._problem(bool(message["content"] or calls))
+        if problem:
+            raise MalformedResponseError(
+                f"the answer streamed by {provider or 'the provider'} {problem}",
+                provider=provider,
+                model=self.response_model,
+            )
+        if calls:
+            message["tool_calls"] = _message_calls(calls, provider, self.response_model)
         return ModelResponse(
             message=message,
             usage=self.usage,
@@ -76,19 +113,58 @@ class StreamAssembler:
             metadata=self.metadata,
         )
 
+    def _problem(self, answered: bool) -> str | None:
+        if self.finish_reason is None:
+            return "ended before the provider said it was complete"
+        if not answered and not (self.usage and self.usage.output_tokens):
+            return "carried neither text nor tool calls, nor any output tokens"
+        return None
+
 
 def _starts_another_call(call: _PartialCall, fragment: ToolCallDelta) -> bool:
-    return bool(fragment.id and call.id and fragment.id != call.id and fragment.name and call.name)
+    if fragment.id and call.id:
+        return fragment.id != call.id
+    if fragment.id or not call.name:
+        return False
+    renamed = bool(fragment.name) and fragment.name != call.name
+    opens_value = fragment.arguments.lstrip()[:1] in ("{", "[")
+    return (renamed or opens_value) and call.is_complete()
+
+
+def _message_calls(
+    calls: list[_PartialCall], provider: str | None, model: str | None
+) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    result = []
+    for call in calls:
+        if not call.name:
+            raise MalformedResponseError(
+                "a streamed tool call never said which tool it calls",
+                provider=provider,
+                model=model,
+            )
+        call_id = call.id if call.id and call.id not in seen else new_tool_call_id()
+        seen.add(call_id)
+        result.append(
+            {
+                "id": call_id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments_text()},
+            }
+        )
+    return result
+
+
+def _joined(parts: list[str]) -> str:
+    """The parts as one string, re-pairing UTF-16 surrogates a split left apart."""
+    text = "".join(parts)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def new_tool_call_id() -> str:
     """An id for a tool call the provider sent without one."""
     return f"call_{uuid.uuid4().hex[:24]}"
-
-
-def _as_message_call(call: _PartialCall) -> dict[str, Any]:
-    return {
-        "id": call.id or new_tool_call_id(),
-        "type": "function",
-        "function": {"name": call.name, "arguments": "".join(call.arguments)},
-    }
