@@ -6,6 +6,7 @@ The default stack, outermost first (``default_middleware()`` builds it)::
     LoggingMiddleware          all levels   one structlog event per step, DEBUG unless failed
     MetricsMiddleware          model call   GenAI duration and token histograms (no-op w/o OTel)
     ContextMergeMiddleware     generation   transcript and tool context from the request
+    StructuredOutputMiddleware generation   response_format normalized; answer validated, re-asked
     ToolVisibilityMiddleware   model call   which tools the model sees (use_tools, session)
     HooksMiddleware            model, tool  before/after hooks; authorization vetoes here
     MockToolsMiddleware        tool call    mock mode: the tool's mock answers, it never runs
@@ -28,6 +29,7 @@ from .metrics import MetricsMiddleware
 from .mock import MockToolsMiddleware
 from .routing import ProviderRoutingMiddleware
 from .search_tools import SearchToolsMiddleware
+from .structured_output import StructuredOutputMiddleware
 from .tool_visibility import ToolVisibilityMiddleware
 from .tracing import TracingMiddleware
 from .usage import UsageMiddleware
@@ -40,6 +42,7 @@ __all__ = [
     "MockToolsMiddleware",
     "ProviderRoutingMiddleware",
     "SearchToolsMiddleware",
+    "StructuredOutputMiddleware",
     "ToolVisibilityMiddleware",
     "TracingMiddleware",
     "UsageMiddleware",
@@ -55,6 +58,7 @@ def default_middleware(
     return [
         *(telemetry or Telemetry()).middleware(),
         ContextMergeMiddleware(),
+        StructuredOutputMiddleware(),
         ToolVisibilityMiddleware(),
         HooksMiddleware(),
         MockToolsMiddleware(),

@@ -12,7 +12,7 @@ import json
 import time
 from typing import TypedDict
 
-from ..exceptions import SkipToolCall, ToolCallDenied
+from ..exceptions import LLMToolkitError, SkipToolCall, ToolCallDenied
 from ..tools.models import GenerationResult, ToolExecutionResult
 from . import events as ev
 from .context import (
@@ -40,6 +40,8 @@ async def generation(ctx: GenerationContext, handler: GenerationHandler) -> Gene
     try:
         result = await handler(ctx)
     except Exception as exc:
+        if isinstance(exc, LLMToolkitError) and not exc.transcript:
+            exc.transcript = list(ctx.messages)  # the caller can resume or persist the turns
         await ctx.bus.emit(
             ev.GenerationFailed(
                 run_id=ctx.run_id,
