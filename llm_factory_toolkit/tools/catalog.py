@@ -9,7 +9,7 @@ registration metadata (category, tags, group) and answers searches from an inver
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -124,16 +124,20 @@ class InMemoryToolCatalog(ToolCatalog):
         self._index = CatalogIndex()
         self._overrides: dict[str, dict[str, Any]] = {}
         self._registered: set[str] = set()
-        self.refresh()
+        self._sync()
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[ToolCatalogEntry]) -> InMemoryToolCatalog:
+        """A catalog of entries from elsewhere (an MCP server's tools, a database), no factory."""
+        catalog = cls()
+        for entry in entries:
+            catalog._index.put(replace(entry, tags=list(entry.tags)))
+        return catalog
 
     def refresh(self) -> None:
-        """Re-read every registration (after a tool was re-registered with new metadata)."""
-        self._index = CatalogIndex()
+        """Re-read every registration (after tools were re-registered with new metadata)."""
         self._registered = set()
         self._sync()
-        for name in self._overrides:
-            if self._index.get(name) is None:
-                self._index.put(self._apply_overrides(ToolCatalogEntry(name=name)))
 
     def search(
         self,

@@ -3,9 +3,9 @@
 Each word of a tool's name, tags and description points at the tools that use it, with a mask
 of the fields it appears in; categories, tags and every level of a dotted group point at their
 tools too. A search intersects those sets (in C, smallest first), then scores only the tools
-left: per query word, the best match quality times the field weight (name 6, tags 3,
-description 1, added when a word is in several fields), plus a large bonus when the query is
-the tool's name. So an exact name ranks above name words, above tags, above description.
+left: per query word and field, the best match quality in that field times the field's
+weight (name 6, tags 3, description 1), summed, plus a large bonus when the query is the
+tool's name. So an exact name ranks above name words, above tags, above description.
 Ties go to the tool with the shorter name, then to the one registered first.
 """
 
@@ -25,10 +25,7 @@ if TYPE_CHECKING:
     from .catalog import ToolCatalogEntry
 
 NAME, TAGS, DESCRIPTION = 4, 2, 1
-FIELD_WEIGHT = tuple(
-    (6 if mask & NAME else 0) + (3 if mask & TAGS else 0) + (1 if mask & DESCRIPTION else 0)
-    for mask in range(8)
-)
+FIELD_WEIGHT = {NAME: 6.0, TAGS: 3.0, DESCRIPTION: 1.0}
 EXACT_NAME_BONUS = 100.0
 _NONE: frozenset[int] = frozenset()
 
@@ -186,18 +183,24 @@ class CatalogIndex:
     def _scores(self, filters: SearchFilters, candidates: set[int]) -> dict[int, float]:
         scores = dict.fromkeys(candidates, 0.0)
         for word in filters.words:
-            best: dict[int, float] = {}
-            for matched, quality in self._vocab.expand(word):
-                for ident, mask in _within(self._postings[matched], candidates):
-                    score = quality * FIELD_WEIGHT[mask]
-                    if score > best.get(ident, 0.0):
-                        best[ident] = score
-            for ident, score in best.items():
-                scores[ident] += score
+            for field, best in self._best_per_field(word, candidates).items():
+                weight = FIELD_WEIGHT[field]
+                for ident, quality in best.items():
+                    scores[ident] += weight * quality
         for ident in self._name_keys.get(filters.key, ()):
             if ident in scores:
                 scores[ident] += EXACT_NAME_BONUS
         return scores
+
+    def _best_per_field(self, word: str, candidates: set[int]) -> dict[int, dict[int, float]]:
+        """Per field, each candidate's best match quality for ``word``."""
+        best: dict[int, dict[int, float]] = {NAME: {}, TAGS: {}, DESCRIPTION: {}}
+        for matched, quality in self._vocab.expand(word):  # best quality first
+            for ident, mask in _within(self._postings[matched], candidates):
+                for field, found in best.items():
+                    if mask & field and ident not in found:
+                        found[ident] = quality
+        return best
 
     def _tag_overlap(self, tags: Iterable[str], candidates: set[int]) -> dict[int, float]:
         scores = dict.fromkeys(candidates, 0.0)

@@ -3,10 +3,11 @@
 The rules keep the original catalog's keyword semantics: case-insensitive, words split on
 anything that is not a letter or digit (``_``, ``-``, ``.``, spaces), a query word matching a
 longer word that contains it ("mail" finds "email") and, for tool words of 3+ letters, a query
-word containing the tool word ("secrets" finds "secret"). Two additions only widen the
-matches: a light suffix stemmer ("invoicing" finds "invoice"), and filler words ("a", "to",
-"tools") are dropped from a query that has other words, since nearly every tool would match
-them by containment anyway.
+word containing the tool word ("secrets" finds "secret"). Three refinements: a light suffix
+stemmer adds matches ("invoicing" finds "invoice"); filler words ("a", "to", "tools") are
+dropped from a query that has other words, since nearly every tool matches them by
+containment anyway; and a filler word in a tool's text is not found inside a query word
+(without this, every tool saying "for" matched "forecast").
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ STOP_WORDS = frozenset(
 MIN_CONTAINED = 3
 """A tool word must have this many letters to match a query word that contains it."""
 
-EXACT, STEM = 1.0, 0.9
+EXACT, STEM = 1.0, 0.8
 
 
 def text_words(text: str) -> set[str]:
@@ -60,10 +61,16 @@ def stem(word: str) -> str:
     return word
 
 
-def partial_quality(short: str, long: str) -> float:
-    """How good a containment match is: closer lengths and a shared start score higher."""
+def partial_quality(short: str, long: str, *, tool_word_inside: bool = False) -> float:
+    """How good a containment match is: closer lengths and a shared start score higher.
+
+    A tool word found inside the query word away from its start ("move" in "remove") is
+    rarely the same word inflected, so it scores lowest.
+    """
     ratio = len(short) / len(long)
-    return 0.4 + 0.45 * ratio if long.startswith(short) else 0.1 + 0.5 * ratio
+    if long.startswith(short):
+        return 0.4 + 0.4 * ratio
+    return 0.15 if tool_word_inside else 0.1 + 0.5 * ratio
 
 
 def trigrams(word: str) -> set[str]:

@@ -8,7 +8,7 @@ the vocabulary changes, so a query word costs a few dictionary lookups.
 
 from __future__ import annotations
 
-from .catalog_text import EXACT, STEM, inner_words, partial_quality, stem, trigrams
+from .catalog_text import EXACT, STEM, STOP_WORDS, inner_words, partial_quality, stem, trigrams
 
 Expansion = list[tuple[str, float]]
 """Matched vocabulary words with the quality of each match, best first."""
@@ -57,8 +57,9 @@ class Vocabulary:
         quality: dict[str, float] = {}
         for longer in self._containing(word):
             quality[longer] = partial_quality(word, longer)
-        for shorter in inner_words(word) & self._words:
-            quality[shorter] = max(quality.get(shorter, 0.0), partial_quality(shorter, word))
+        for shorter in inner_words(word) & self._words - STOP_WORDS:
+            inside = partial_quality(shorter, word, tool_word_inside=True)
+            quality[shorter] = max(quality.get(shorter, 0.0), inside)
         for inflected in self._stems.get(stem(word), ()):
             quality[inflected] = max(quality.get(inflected, 0.0), STEM)
         if word in self._words:

@@ -22,6 +22,8 @@ from typing import Any
 from ..exceptions import ConfigurationError
 from .token_budget import TokenCounter
 
+DEFAULT_MAX_TOOLS = 50
+
 
 @dataclass(frozen=True, slots=True)
 class LoadOutcome:
@@ -56,7 +58,7 @@ class ToolSession:
 
     def __init__(
         self,
-        max_tools: int = 50,
+        max_tools: int = DEFAULT_MAX_TOOLS,
         token_budget: int | None = None,
         *,
         session_id: str | None = None,
@@ -196,7 +198,7 @@ class ToolSession:
     def from_dict(cls, data: Mapping[str, Any]) -> ToolSession:
         """A session from ``to_dict()`` output; missing keys take their defaults."""
         session = cls(
-            max_tools=data.get("max_tools", 50),
+            max_tools=data.get("max_tools", DEFAULT_MAX_TOOLS),
             token_budget=data.get("token_budget"),
             session_id=data.get("session_id"),
             metadata=data.get("metadata") or {},
