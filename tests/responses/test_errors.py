@@ -11,6 +11,7 @@ from llm_factory_toolkit.exceptions import (
     BadRequestError,
     MalformedResponseError,
     ProviderError,
+    ProviderTimeoutError,
     RateLimitError,
     ServerError,
 )
@@ -90,6 +91,14 @@ async def test_key_and_base_url_from_environment(
         result = await client.generate(input="hi")
     assert result.content == "from env"
     assert server.requests[0].headers["authorization"] == "Bearer env-key"
+
+
+async def test_timeout_option(server: LoopbackLLMServer, client_for: ClientFor) -> None:
+    server.script(Stall(3.0))
+    started = anyio.current_time()
+    with pytest.raises(ProviderTimeoutError):
+        await client_for(timeout=0.2).generate(input="hi")
+    assert anyio.current_time() - started < 2
 
 
 async def test_cancelling_a_call_closes_the_connection(
