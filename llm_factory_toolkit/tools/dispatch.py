@@ -87,12 +87,13 @@ def _arguments(
     registration: ToolRegistration, handler: Handler, call: ToolCall, factory: ToolFactory
 ) -> dict[str, Any]:
     """The keyword arguments: the model's, validated, then the injected values over them."""
-    arguments = _decoded(call)
     injected = injected_values(handler, call, factory)
-    # An injected value also satisfies the schema for a name the model was shown.
+    # The model's value for an injected name is dropped; the injected one is validated instead
+    # when the schema shows that name, so it also satisfies ``required``.
     fields = registration.schema.fields
-    shown = {name: value for name, value in injected.items() if name in fields}
-    validated = registration.schema.validate({**arguments, **shown})
+    arguments = {k: v for k, v in _decoded(call).items() if k not in injected}
+    arguments.update((name, value) for name, value in injected.items() if name in fields)
+    validated = registration.schema.validate(arguments)
     return {**handler.keep_accepted(validated), **injected}
 
 

@@ -142,6 +142,10 @@ def schema_from_signature(
     return ToolSchema(parameters, frozenset(names.values()), validate)
 
 
+_HINT = (
+    "Pass parameters= explicitly, or list the parameters filled from tool_execution_context "
+    "in context_params="
+)
 _NOT_BY_NAME = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 
@@ -180,9 +184,7 @@ def _create(tool_name: str, build: Callable[[], T]) -> T:
         return build()
     except Exception as exc:
         raise ToolError(
-            f"could not build a parameters schema for tool '{tool_name}': {exc}. Pass "
-            "parameters= explicitly, or list the parameters filled from "
-            "tool_execution_context in context_params="
+            f"could not build a parameters schema for tool '{tool_name}': {exc}. {_HINT}"
         ) from exc
 
 
@@ -222,7 +224,7 @@ def _type_hints(
         )
     except Exception as exc:
         raise ToolError(
-            f"could not resolve the parameter types of tool '{tool_name}': {exc}"
+            f"could not resolve the parameter types of tool '{tool_name}': {exc}. {_HINT}"
         ) from exc
 
 
