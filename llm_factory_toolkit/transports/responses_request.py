@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .model_capabilities import Sampling, supported_sampling
 from .responses_convert import function_tools, input_items, text_format, tool_choice
 
 if TYPE_CHECKING:
@@ -37,29 +38,49 @@ def responses_kwargs(call: ModelCall) -> dict[str, Any]:
     """The arguments of one ``responses.create`` call."""
     kwargs = request_options(call.options)
     kwargs.update(model=bare_model(call.model), input=input_items(call.messages))
-    tools = function_tools(call.tools or []) + list(kwargs.pop("tools", None) or [])
-    if tools:
-        kwargs["tools"] = tools
-    if "tool_choice" in kwargs:
-        kwargs["tool_choice"] = tool_choice(kwargs["tool_choice"])
+    _add_tools(kwargs, call.tools or [])
     text = text_format(call.response_format)
     if text is not None:
         kwargs["text"] = {**(kwargs.get("text") or {}), **text}
-    kwargs.update(sampling_options(call))
+    _add_sampling(kwargs, call)
     if call.stream:
         kwargs["stream"] = True
     return kwargs
 
 
+def _add_tools(kwargs: dict[str, Any], tools: list[dict[str, Any]]) -> None:
+    """Our tools first, then any the caller passed as an option; a choice only with tools."""
+    converted = function_tools(tools) + list(kwargs.pop("tools", None) or [])
+    if not converted:
+        kwargs.pop("tool_choice", None)
+        return
+    kwargs["tools"] = converted
+    if "tool_choice" in kwargs:
+        kwargs["tool_choice"] = tool_choice(kwargs["tool_choice"])
+
+
+def _add_sampling(kwargs: dict[str, Any], call: ModelCall) -> None:
+    sampling = sampling_options(call)
+    if "reasoning" in sampling:  # keep other reasoning options given (e.g. "summary")
+        sampling["reasoning"] = {**(kwargs.get("reasoning") or {}), **sampling["reasoning"]}
+    kwargs.update(sampling)
+
+
 def sampling_options(call: ModelCall) -> dict[str, Any]:
-    """Temperature, output cap and reasoning effort, in the Responses names."""
+    """Temperature, output cap and reasoning effort, in the Responses names.
+
+    What the model would reject is dropped first (``model_capabilities``): no temperature
+    for the o-series and GPT-5, no reasoning effort for the other GPT models.
+    """
+    requested = Sampling(call.temperature, call.max_output_tokens, call.reasoning_effort)
+    sampling = supported_sampling(call.model, requested)
     options: dict[str, Any] = {}
-    if call.temperature is not None:
-        options["temperature"] = call.temperature
-    if call.max_output_tokens is not None:
-        options["max_output_tokens"] = call.max_output_tokens
-    if call.reasoning_effort is not None:
-        options["reasoning"] = {"effort": call.reasoning_effort}
+    if sampling.temperature is not None:
+        options["temperature"] = sampling.temperature
+    if sampling.max_output_tokens is not None:
+        options["max_output_tokens"] = sampling.max_output_tokens
+    if sampling.reasoning_effort is not None:
+        options["reasoning"] = {"effort": sampling.reasoning_effort}
     return options
 
 

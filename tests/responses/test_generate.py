@@ -9,9 +9,17 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import BaseModel
 
 from llm_factory_toolkit import ToolFactory
-from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec, Usage
+from llm_factory_toolkit.testing import (
+    JSONReply,
+    LoopbackLLMServer,
+    Text,
+    ToolCalls,
+    ToolCallSpec,
+    Usage,
+)
 
 from .conftest import ClientFor
 
@@ -36,6 +44,7 @@ async def test_text_reply(server: LoopbackLLMServer, client_for: ClientFor) -> N
     assert result.content == "Bonjour!"
     assert result.finish_reason == "stop"
     assert (result.usage.input_tokens, result.usage.output_tokens, result.usage.calls) == (12, 3, 1)
+    assert result.usage.cost_usd is not None and result.usage.cost_usd > 0  # priced offline
     assert result.messages[-1] == {"role": "assistant", "content": "Bonjour!"}
     (request,) = server.requests
     assert request.api == "responses" and request.path == "/v1/responses"
@@ -176,17 +185,79 @@ async def test_sampling_parameters(server: LoopbackLLMServer, client_for: Client
     assert (sent["temperature"], sent["max_output_tokens"]) == (0.2, 50)
 
 
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("openai/o3-mini", {"reasoning": {"effort": "low", "summary": "auto"}}),
+        ("gpt-5", {"reasoning": {"effort": "low", "summary": "auto"}}),
+        ("gpt-4o", {"temperature": 0.3}),
+    ],
+)
+async def test_reasoning_model_rules(
+    server: LoopbackLLMServer, client_for: ClientFor, model: str, expected: dict[str, object]
+) -> None:
+    """Reasoning models get ``reasoning`` and no temperature; other GPTs the reverse."""
+    server.script(Text("ok"))
+    client = client_for(model, reasoning={"summary": "auto"})
+    await client.generate(input="Hi", temperature=0.3, reasoning_effort="low")
+    sent = server.requests[0].body
+    assert sent is not None
+    picked = {key: sent[key] for key in ("temperature", "reasoning") if key in sent}
+    if "temperature" in expected:
+        picked.pop("reasoning")  # the caller's own option still passes through
+    assert picked == expected
+
+
+class Person(BaseModel):
+    name: str
+    age: int | None = None
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_structured_output(
+    server: LoopbackLLMServer, client_for: ClientFor, tools: ToolFactory, stream: bool
+) -> None:
+    """A Pydantic model becomes the Responses ``text.format``; the answer is validated."""
+    server.script(
+        ToolCalls([ToolCallSpec("get_weather", {"city": "Oslo"})]),
+        JSONReply({"name": "Bob", "age": 30}),
+    )
+    client = client_for(tool_factory=tools)
+    if stream:
+        chunks = [
+            c async for c in await client.generate("Bob?", stream=True, response_format=Person)
+        ]
+        result = chunks[-1].result
+    else:
+        result = await client.generate(input="Bob?", response_format=Person)
+    assert result is not None and result.content == Person(name="Bob", age=30)
+    for request in server.requests:
+        fmt = request.body["text"]["format"]  # type: ignore[index]
+        assert fmt["type"] == "json_schema" and fmt["strict"] is True
+        assert fmt["schema"]["required"] == ["name", "age"]
+        assert fmt["schema"]["additionalProperties"] is False
+
+
+async def test_json_object_mode(server: LoopbackLLMServer, client_for: ClientFor) -> None:
+    server.script(JSONReply({"city": "Paris"}))
+    result = await client_for().generate(input="JSON", response_format={"type": "json_object"})
+    assert json.loads(result.content) == {"city": "Paris"}
+    assert server.requests[0].body["text"] == {"format": {"type": "json_object"}}  # type: ignore[index]
+
+
 async def test_provider_options(server: LoopbackLLMServer, client_for: ClientFor) -> None:
     """Responses options pass through, Chat names are translated, litellm-only ones dropped."""
     server.script(Text("ok"))
-    client = client_for(top_p=0.5, max_tokens=64, extra_headers={"x-trace": "t1"})
+    client = client_for(
+        top_p=0.5, max_tokens=64, extra_headers={"x-trace": "t1"}, organization="org_7"
+    )
     with pytest.warns(UserWarning, match="drop_params"):
         await client.generate(input="Hi", drop_params=True, store=False)
     (request,) = server.requests
     assert request.body is not None
     assert request.body["top_p"] == 0.5 and request.body["max_output_tokens"] == 64
     assert request.body["store"] is False and "drop_params" not in request.body
-    assert request.headers["x-trace"] == "t1"
+    assert request.headers["x-trace"] == "t1" and request.headers["openai-organization"] == "org_7"
 
 
 async def test_num_retries_configures_the_sdk(
