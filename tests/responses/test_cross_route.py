@@ -78,3 +78,36 @@ async def test_responses_history_continued_on_anthropic(
     assert result_part["type"] == "tool_result" and result_part["tool_use_id"] == "call_abc"
     assert "21" in str(result_part["content"])
     assert request.body["messages"][-1]["content"][0]["text"] == "And tomorrow?"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_both_routes_return_the_same_shapes(
+    server: LoopbackLLMServer, client_for: ClientFor, tools: ToolFactory, stream: bool
+) -> None:
+    """One script played on litellm's Chat API and on the Responses API: identical results."""
+    results = []
+    for model in ("openai/local-model", "openai/gpt-4o-mini"):
+        server.script(
+            ToolCalls(
+                [
+                    ToolCallSpec("get_weather", {"city": "Oslo"}, id="call_1"),
+                    ToolCallSpec("get_time", {"tz": "CET"}, id="call_2"),
+                ],
+                content="Checking.",
+            ),
+            Text("Oslo: 21 degrees at noon."),
+        )
+        client = client_for(model, tool_factory=tools)
+        if stream:
+            chunks = [c async for c in await client.generate("Oslo?", stream=True)]
+            results.append((chunks[-1].result, "".join(c.content for c in chunks)))
+        else:
+            results.append((await client.generate(input="Oslo?"), None))
+    (chat, chat_text), (responses, responses_text) = results
+    assert chat is not None and responses is not None
+    assert responses.messages == chat.messages
+    assert responses.tool_messages == chat.tool_messages
+    assert responses.payloads == chat.payloads
+    assert (responses.content, responses.finish_reason) == (chat.content, chat.finish_reason)
+    assert responses_text == chat_text
+    assert [r.api for r in server.requests] == ["chat", "chat", "responses", "responses"]
