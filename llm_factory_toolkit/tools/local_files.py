@@ -12,6 +12,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from ..pipeline.observed import error_result
 from .models import ToolExecutionResult
@@ -62,16 +63,7 @@ class LocalFileReader:
         return target
 
     def _read(self, target: Path) -> str:
-        try:
-            descriptor = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError as exc:
-            raise FileAccessError(
-                f"cannot open '{target.name}': {exc.strerror}", "file_error"
-            ) from None
-        with os.fdopen(descriptor, "rb") as handle:
-            info = os.fstat(descriptor)
-            if not stat.S_ISREG(info.st_mode):
-                raise FileAccessError(f"'{target.name}' is not a regular file", "file_error")
+        with _open_regular(target) as handle:
             data = handle.read(self.max_bytes + 1)
         if len(data) > self.max_bytes:
             raise FileAccessError(
@@ -81,6 +73,20 @@ class LocalFileReader:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise FileAccessError(f"'{target.name}' is not UTF-8 text", "file_error") from None
+
+
+def _open_regular(target: Path) -> BinaryIO:
+    """``target`` opened for reading, without following a final symlink; regular files only."""
+    try:
+        descriptor = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise FileAccessError(
+            f"cannot open '{target.name}': {exc.strerror}", "file_error"
+        ) from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise FileAccessError(f"'{target.name}' is not a regular file", "file_error")
+    return os.fdopen(descriptor, "rb")
 
 
 def read_local_file(file_path: str, format: str = "text") -> ToolExecutionResult:
