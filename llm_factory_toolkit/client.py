@@ -19,6 +19,7 @@ from .pipeline.streaming import emit_text, stream_chunks
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
 from .tools.dispatch import execute_tool_call
+from .tools.dynamic_loading import prepare_dynamic_loading, session_for_run
 from .tools.intents import execute_intents, intent_from, plan_tool_calls
 from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutput
 from .tools.registration import ToolRegistration
@@ -42,6 +43,9 @@ class LLMClient:
         telemetry: Tracing, metrics and content-capture settings of the default stack
             (``Telemetry``); by default OpenTelemetry's global providers, no content.
         max_tool_iterations: Default cap on tool rounds per generation.
+        core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
+        dynamic_tool_loading: Start each generation with only the core tools and the
+            meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest.
         **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
     """
 
@@ -56,9 +60,13 @@ class LLMClient:
         transport: Transport | None = None,
         telemetry: Telemetry | None = None,
         max_tool_iterations: int = 25,
+        core_tools: Sequence[str] | None = None,
+        dynamic_tool_loading: bool = False,
         **provider_options: Any,
     ) -> None:
         load_dotenv_once()
+        self.core_tools = prepare_dynamic_loading(tool_factory, core_tools, dynamic_tool_loading)
+        self.dynamic_tool_loading = dynamic_tool_loading
         self.model = model
         self.tool_factory = tool_factory
         self.max_tool_iterations = max_tool_iterations
@@ -209,6 +217,8 @@ class LLMClient:
     def _request(
         self, input: Any, model: str | None, stream: bool, options: dict[str, Any]
     ) -> GenerationRequest:
+        if self.dynamic_tool_loading and options.get("tool_session") is None:
+            options["tool_session"] = session_for_run(self.core_tools)
         known = {name: options.pop(name) for name in _REQUEST_FIELDS if name in options}
         use_tools = known.pop("use_tools", None)
         return GenerationRequest(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base_tool import BaseTool
 from .builtins import read_local_file, safe_math_evaluator
+from .catalog import InMemoryToolCatalog, ToolCatalog, ToolCatalogEntry
 from .models import (
     GenerationResult,
     ParsedToolCall,
@@ -14,18 +15,23 @@ from .models import (
 )
 from .registration import ToolRegistration
 from .runtime import ToolRuntime
+from .session import ToolSession
 from .tool_factory import ToolFactory
 
 __all__ = [
     "BaseTool",
     "GenerationResult",
+    "InMemoryToolCatalog",
     "ParsedToolCall",
     "StreamChunk",
+    "ToolCatalog",
+    "ToolCatalogEntry",
     "ToolExecutionResult",
     "ToolFactory",
     "ToolIntentOutput",
     "ToolRegistration",
     "ToolRuntime",
+    "ToolSession",
     "Usage",
     "read_local_file",
     "safe_math_evaluator",

@@ -6,6 +6,8 @@ to the others, so the loaded set is state the application owns: it can be saved 
 
 Two limits guard the context window: ``max_tools`` (a count) and ``token_budget`` (the tokens
 the active definitions may take, measured by ``token_counter``; see ``token_budget.py``).
+A tool that cannot be measured yet (no counter: the client binds one for the run's model when
+the run starts) is loaded unmeasured, and measured and counted once a counter is set.
 Pinned tools (the client's core tools and the meta-tools) cannot be unloaded.
 Every change is also queued for the tool-visibility stage, which publishes it on the run's
 event bus as ``ToolsLoaded`` / ``ToolsUnloaded``.
@@ -52,8 +54,8 @@ class ToolSession:
         token_budget: At most this many tokens of active tool definitions (None: no budget).
         session_id: A stable id for persistence; a new one by default.
         metadata: Anything the application wants saved with the session.
-        token_counter: Measures a tool's definition by name; the client sets one for the run's
-            model when a budget is set and none was given.
+        token_counter: Measures a tool's definition by name (``definition_token_counter``);
+            with a budget and none given, each run sets one for its model.
     """
 
     def __init__(
@@ -70,14 +72,29 @@ class ToolSession:
         self.max_tools = max_tools
         self.token_budget = token_budget
         self.metadata: dict[str, Any] = dict(metadata or {})
-        self.token_counter = token_counter
         self._active: dict[str, int | None] = {}
         self._pinned: set[str] = set()
         self._changes: list[SessionChange] = []
         self._lock = threading.Lock()
+        self._counter: TokenCounter | None = None
+        self.token_counter = token_counter
 
     def __repr__(self) -> str:
         return f"ToolSession(session_id={self.session_id!r}, active={self.list_active()!r})"
+
+    @property
+    def token_counter(self) -> TokenCounter | None:
+        """Measures a tool's definition by name; setting one measures the unmeasured tools."""
+        return self._counter
+
+    @token_counter.setter
+    def token_counter(self, counter: TokenCounter | None) -> None:
+        with self._lock:
+            self._counter = counter
+            if counter is not None:
+                for name, size in self._active.items():
+                    if size is None:
+                        self._active[name] = counter(name)
 
     @property
     def active_tools(self) -> set[str]:
@@ -169,11 +186,9 @@ class ToolSession:
         """The tool's size in tokens, or why it cannot be loaded now."""
         if len(self._active) >= self.max_tools:
             return None, f"the session is at its limit of {self.max_tools} active tools"
-        size = self.token_counter(name) if self.token_counter is not None else None
-        if self.token_budget is None:
+        size = self._counter(name) if self._counter is not None else None
+        if self.token_budget is None or size is None:
             return size, None
-        if size is None:
-            return None, "its size in tokens is unknown (the session has no token counter)"
         left = self.token_budget - self.tokens_used
         if size > left:
             return None, (

@@ -121,10 +121,13 @@ class TestTokenBudget:
         session.unload(["big", "small"])
         assert session.load(["huge"]) == [] and session.tokens_used == 1000
 
-    def test_unknown_size_is_refused_under_a_budget(self) -> None:
+    def test_unmeasured_tools_are_measured_when_a_counter_is_set(self) -> None:
+        """Loaded before any counter: unmeasured; a counter set later counts them."""
         session = ToolSession(token_budget=1000)
-        assert session.load(["anything"]) == ["anything"]
-        assert "no token counter" in session.try_load(["anything"]).refused["anything"]
+        assert session.load(["a", "b"]) == [] and session.tokens_used == 0
+        session.token_counter = {"a": 700, "b": 200, "c": 200}.get
+        assert session.tokens_used == 900
+        assert session.load(["c"]) == ["c"]
 
     def test_definition_counter_measures_the_factory_definitions(self) -> None:
         """Real definitions, measured with the model's tokenizer, fill a real budget."""
