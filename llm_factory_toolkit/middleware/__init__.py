@@ -7,7 +7,7 @@ The default stack, outermost first (``default_middleware()`` builds it)::
     MetricsMiddleware          model call   GenAI duration and token histograms (no-op w/o OTel)
     ContextMergeMiddleware     generation   transcript and tool context from the request
     StructuredOutputMiddleware generation   response_format normalized; answer validated, re-asked
-    ToolVisibilityMiddleware   model call   which tools the model sees (use_tools, session)
+    ToolVisibilityMiddleware   all levels   tools shown (use_tools, session); hidden ones refused
     HooksMiddleware            model, tool  before/after hooks; authorization vetoes here
     MockToolsMiddleware        tool call    mock mode: the tool's mock answers, it never runs
     UsageMiddleware            model, tool  tokens and cost per call, UsageRecorded; tool counts
