@@ -115,7 +115,7 @@ async def test_cancelling_a_call_closes_the_connection(
 async def test_closing_a_stream_early_closes_the_connection(
     server: LoopbackLLMServer, client_for: ClientFor
 ) -> None:
-    server.script(Text("one two three four five six seven", chunk_size=4, delay=0.2))
+    server.script(Text("one two three four five six seven", chunk_size=4, delay=0.1))
     stream = await client_for().generate(input="hi", stream=True)
     first = await stream.__anext__()
     await stream.aclose()
