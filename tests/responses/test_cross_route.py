@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from llm_factory_toolkit import ToolFactory
+from llm_factory_toolkit import GenerationResult, ToolFactory
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
 
 from .conftest import ClientFor
@@ -85,7 +85,7 @@ async def test_both_routes_return_the_same_shapes(
     server: LoopbackLLMServer, client_for: ClientFor, tools: ToolFactory, stream: bool
 ) -> None:
     """One script played on litellm's Chat API and on the Responses API: identical results."""
-    results = []
+    results: list[tuple[GenerationResult | None, str | None]] = []
     for model in ("openai/local-model", "openai/gpt-4o-mini"):
         server.script(
             ToolCalls(

@@ -142,7 +142,7 @@ def _verbatim(stream: bool) -> Malformed:
     response = _hosted_search_response()
     if not stream:
         return Malformed(json.dumps(response))
-    events = [
+    events: list[dict[str, Any]] = [
         {"type": "response.created", "response": {**response, "output": [], "usage": None}},
         {
             "type": "response.output_text.delta",
