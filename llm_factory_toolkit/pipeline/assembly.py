@@ -7,8 +7,8 @@ unless it evidently starts another one:
 
 - it carries an id, and the open call has a different one; or
 - it carries no id, the open call's arguments are already a complete JSON value, and the
-  fragment names another tool or begins a new JSON value (no continuation could follow a
-  complete value, so this never splits a call).
+  fragment names another tool, is a bare header (a name, no arguments), or begins a new JSON
+  value (no continuation could follow a complete value, so this never splits a call).
 
 Arguments are joined as text, so a fragment may end anywhere, even between the two halves of
 a UTF-16 surrogate pair (they are recombined). Missing ids are generated, duplicated ids made
@@ -127,8 +127,9 @@ def _starts_another_call(call: _PartialCall, fragment: ToolCallDelta) -> bool:
     if fragment.id or not call.name:
         return False
     renamed = bool(fragment.name) and fragment.name != call.name
+    header = bool(fragment.name) and not fragment.arguments
     opens_value = fragment.arguments.lstrip()[:1] in ("{", "[")
-    return (renamed or opens_value) and call.is_complete()
+    return (renamed or header or opens_value) and call.is_complete()
 
 
 def _message_calls(
