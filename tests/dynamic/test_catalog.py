@@ -299,3 +299,17 @@ def test_build_factory_is_stable() -> None:
     catalog = InMemoryToolCatalog(build_factory())
     assert len(catalog.list_all()) == 10
     assert [e.name for e in catalog.list_all() if e.group is None] == ["weather_now"]
+
+
+def test_from_entries_needs_no_factory() -> None:
+    """Entries from elsewhere (an MCP server, a database) are indexed the same way."""
+    entries = [
+        ToolCatalogEntry("mcp_fetch_page", "Fetch a web page.", {}, "web", ["http"], "mcp.web"),
+        ToolCatalogEntry("mcp_list_repos", "List git repositories.", {}, "code", [], "mcp.git"),
+    ]
+    catalog = InMemoryToolCatalog.from_entries(entries)
+    catalog.refresh()  # nothing to re-read: the entries stay
+    assert names(catalog.search(query="pages")) == ["mcp_fetch_page"]
+    assert names(catalog.search(group="mcp")) == ["mcp_fetch_page", "mcp_list_repos"]
+    entries[0].tags.append("mutated")
+    assert catalog.search(tags=["mutated"]) == []  # the catalog keeps its own copies
