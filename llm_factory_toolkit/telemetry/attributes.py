@@ -90,12 +90,12 @@ def model_call_attributes(call: ModelCall) -> Attributes:
         sc.REQUEST_MODEL: model_name(call.model),
         sc.REQUEST_STREAM: call.stream,
         **server_attributes(call.options),
+        **_option_attributes(call.options),
     }
     if call.temperature is not None:
         attributes[sc.REQUEST_TEMPERATURE] = call.temperature
     if call.max_output_tokens is not None:
         attributes[sc.REQUEST_MAX_TOKENS] = call.max_output_tokens
-    attributes.update(_option_attributes(call.options))
     return attributes
 
 
