@@ -2,7 +2,8 @@
 
 Keys resolve as: the ``api_key=`` argument, then the environment, then a ``.env`` file found
 from the working directory upwards. The file is read once, when the first ``LLMClient`` is
-made (not at import), and never overrides a variable the environment already has.
+made (not at import, so importing the package changes nothing), and never overrides a
+variable the environment already has.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ def load_dotenv_once() -> None:
         return
     with _lock:
         if not _loaded:
-            from dotenv import find_dotenv, load_dotenv
-
-            load_dotenv(find_dotenv(usecwd=True), override=False)
+            _load_nearest_dotenv()
             _loaded = True
+
+
+def _load_nearest_dotenv() -> None:
+    from dotenv import find_dotenv, load_dotenv
+
+    try:
+        path = find_dotenv(usecwd=True)
+    except OSError:  # the working directory no longer exists: there is no file to find
+        return
+    if path:
+        load_dotenv(path, override=False)
