@@ -100,8 +100,12 @@ class GenerationResult:
 class StreamChunk:
     """One piece of a streamed generation.
 
-    The last chunk has ``done=True``, the generation's ``usage`` and the whole ``result``
-    (messages, tool messages, payloads), so a streamed turn can be persisted like a plain one.
+    Text chunks carry ``content`` as the model writes it. When the model calls tools the
+    stream pauses while they run, then carries the follow-up's text. The last chunk, and only
+    it, has ``done=True``, the generation's ``usage`` and the whole ``result`` (the final
+    content, validated when a ``response_format`` was given; ``messages``, ``tool_messages``
+    and ``payloads``), so a streamed turn can be persisted like a plain one. A stream closed
+    or cancelled before that chunk stops the generation and the request at once.
     """
 
     content: str = ""
