@@ -113,19 +113,25 @@ def _decoded(call: ToolCall) -> dict[str, Any]:
 
 
 async def _invoke(handler: Handler, kwargs: dict[str, Any], call: ToolCall) -> ToolExecutionResult:
+    if call.timeout is None:
+        return await _guarded(handler, kwargs, call)
     with anyio.move_on_after(call.timeout):
-        try:
-            return to_result(await _call(handler, kwargs))
-        except Exception as exc:
-            _log.warning("tool raised", tool=call.name, exc_info=True)
-            message = (
-                f"Execution failed unexpectedly within tool '{call.name}': "
-                f"{type(exc).__name__}: {exc}"
-            )
-            return error_result(redact(message, call.tool_context), status="execution_error")
+        return await _guarded(handler, kwargs, call)
     return error_result(
         f"Tool '{call.name}' timed out after {call.timeout} seconds.", status="timeout"
     )
+
+
+async def _guarded(handler: Handler, kwargs: dict[str, Any], call: ToolCall) -> ToolExecutionResult:
+    """Run the tool; an exception it raises becomes an error result (context redacted)."""
+    try:
+        return to_result(await _call(handler, kwargs))
+    except Exception as exc:
+        _log.warning("tool raised", tool=call.name, exc_info=True)
+        message = (
+            f"Execution failed unexpectedly within tool '{call.name}': {type(exc).__name__}: {exc}"
+        )
+        return error_result(redact(message, call.tool_context), status="execution_error")
 
 
 async def _call(handler: Handler, kwargs: dict[str, Any]) -> Any:

@@ -8,8 +8,8 @@ code outside a generation. Inside a generation, tools run through the pipeline's
 
 from __future__ import annotations
 
+import itertools
 import os
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["ToolFactory", "ToolRegistration"]
 
 _log = structlog.get_logger("llm_factory_toolkit.tools")
+_call_ids = itertools.count(1)
 
 
 class ToolFactory:
@@ -175,7 +176,7 @@ class ToolFactory:
         do not apply here; mock mode, injection and usage counting do.
         """
         call = ToolCall(
-            id=f"call_{uuid.uuid4().hex[:12]}",
+            id=f"dispatch_{next(_call_ids)}",
             name=function_name,
             arguments=function_args_str or "",
             tool_context=MappingProxyType(dict(tool_execution_context or {})),
