@@ -67,9 +67,9 @@ class ParsedToolCall:
 class ToolIntentOutput:
     """The model's planned tool calls, returned without running them."""
 
-    content: str | None
-    tool_calls: list[ParsedToolCall] | None
-    raw_assistant_message: list[Message]
+    content: str | None = None
+    tool_calls: list[ParsedToolCall] | None = None
+    raw_assistant_message: list[Message] = field(default_factory=list)
 
 
 @dataclass(slots=True)

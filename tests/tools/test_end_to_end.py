@@ -8,6 +8,7 @@ got (result, transcript, payloads, events).
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import anyio
@@ -341,3 +342,38 @@ async def test_use_tools_filters_and_tool_messages_persist_a_conversation(
     assert follow_up.content == "Still 7."
     assert tool_results(server.requests[2]) == {"call_x": '{"sum": 7}'}
     assert set(offered_tools(server.requests[2])) == {"add", "hidden"}
+
+
+async def test_tools_behave_the_same_when_streaming(server: LoopbackLLMServer, model: str) -> None:
+    """Streamed: a sync tool in its thread, a slow one timed out, both results sent back."""
+    factory = ToolFactory()
+
+    def blocking(x: int) -> int:
+        time.sleep(0.05)
+        return x * 2
+
+    async def slow() -> str:
+        await anyio.sleep(5)
+        return "late"
+
+    factory.register_tool(blocking)
+    factory.register_tool(slow)
+    server.script(
+        ToolCalls(
+            [
+                ToolCallSpec("blocking", {"x": 21}, id="call_b"),
+                ToolCallSpec("slow", {}, id="call_s"),
+            ]
+        ),
+        Text("Forty-two, and one timed out.", chunk_size=6),
+    )
+    client = client_for(server, model, factory)
+    with anyio.fail_after(4):
+        stream = await client.generate(input="Go.", stream=True, tool_timeout=0.3)
+        chunks = [chunk async for chunk in stream]
+
+    assert "".join(chunk.content for chunk in chunks) == "Forty-two, and one timed out."
+    final = chunks[-1].result
+    assert final is not None and final.payloads[0]["payload"] == 42
+    results = tool_results(server.requests[1])
+    assert results["call_b"] == "42" and status_of(results["call_s"]) == "timeout"

@@ -130,13 +130,11 @@ async def test_executed_intents_meet_the_hooks_and_mock_mode() -> None:
             raise ToolCallDenied("email is off")
 
     intent = ToolIntentOutput(
-        content=None,
         tool_calls=[
             ParsedToolCall("c1", "send_email", {"to": "a", "subject": "s"}),
             ParsedToolCall("c2", "update_crm", {"contact": "a"}),
             ParsedToolCall("c3", "update_crm", {"contact": object()}),
-        ],
-        raw_assistant_message=[],
+        ]
     )
     with capture_events(client.events) as log:
         messages = await client.execute_tool_intents(intent, mock_tools=True)
@@ -149,6 +147,6 @@ async def test_executed_intents_meet_the_hooks_and_mock_mode() -> None:
 
 
 async def test_executing_intents_needs_a_tool_factory() -> None:
-    intent = ToolIntentOutput(content=None, tool_calls=[], raw_assistant_message=[])
+    intent = ToolIntentOutput(tool_calls=[])
     with pytest.raises(ConfigurationError, match="cannot execute tool intents"):
         await LLMClient(model="openai/x").execute_tool_intents(intent)
