@@ -45,11 +45,17 @@ if TYPE_CHECKING:
 LOGGER_NAME = "llm_factory_toolkit"
 
 _configured_logger = structlog.get_logger(LOGGER_NAME)
+_stdlib_levels = {"debug": logging.DEBUG, "warning": logging.WARNING}
 
 
-def library_logger() -> Any:
-    """The application's structlog setup if it made one, else the quiet stdlib route."""
-    return _configured_logger if structlog.is_configured() else _stdlib_logger()
+def library_logger(level: str = "debug") -> Any | None:
+    """The application's structlog setup if it made one, else the quiet stdlib route; None
+    when the standard library would drop an event of ``level`` anyway (the common case)."""
+    if structlog.is_configured():
+        return _configured_logger
+    if not logging.getLogger(LOGGER_NAME).isEnabledFor(_stdlib_levels[level]):
+        return None
+    return _stdlib_logger()
 
 
 @functools.cache
@@ -140,9 +146,11 @@ class _Step:
         self._emit("warning", "failed", details)
 
     def _emit(self, level: str, outcome: str, details: dict[str, Any]) -> None:
-        duration = round(time.perf_counter() - self.started, 6)
-        log = getattr(library_logger(), level)
-        log(f"{self.kind}.{outcome}", **self.fields, duration_s=duration, **details)
+        logger = library_logger(level)
+        if logger is not None:
+            duration = round(time.perf_counter() - self.started, 6)
+            log = getattr(logger, level)
+            log(f"{self.kind}.{outcome}", **self.fields, duration_s=duration, **details)
 
 
 def _tool_fields(call: ToolCall) -> dict[str, Any]:

@@ -7,12 +7,14 @@ two are siblings; a nested tool call is the child of the tool that made it).
 
 Good citizenship: spans go to the tracer provider passed in, else to the global one; the
 library never installs a provider, never ends or edits the caller's current span (ours are its
-children), and only the OpenTelemetry *API* is used. While the process has not imported
-``opentelemetry.trace`` no provider can exist, so the stage does nothing and imports nothing:
-the default stack stays as fast as without it. A failure sets status ERROR and ``error.type``
-and is re-raised; ``ToolCallDenied`` / ``SkipToolCall`` passing through a tool span are
-outcomes, not errors; a cancelled call (a stream closed early) just ends its span. A tool's
-exception message is never recorded, since it may quote injected values.
+children), and only the OpenTelemetry *API* is used. Until a provider exists (one passed in,
+or a global one installed) the stage does nothing, and it imports nothing while the process
+has not imported ``opentelemetry.trace``: the default stack stays as fast as without it.
+
+A failure sets status ERROR and ``error.type`` and is re-raised; ``ToolCallDenied`` /
+``SkipToolCall`` passing through a tool span are outcomes, not errors; a cancelled call (a
+stream closed early) just ends its span. A tool's exception message is never recorded, since
+it may quote injected values.
 """
 
 from __future__ import annotations
@@ -74,10 +76,11 @@ class TracingMiddleware:
         self.agent_name = agent_name
 
     def tracer(self) -> Tracer | None:
-        """The tracer, or None while the process uses no OpenTelemetry (nothing to record)."""
+        """The tracer; None while no tracer provider exists (then there is nothing to record,
+        and skipping the no-op spans changes nothing: the current context stays the same)."""
+        if self._provider is None and not _global_provider_installed():
+            return None
         if self._tracer is None:
-            if self._provider is None and "opentelemetry.trace" not in sys.modules:
-                return None
             from opentelemetry import trace
 
             from .. import __version__
@@ -156,6 +159,15 @@ class TracingMiddleware:
         span.set_attributes(attributes)
         if outcome == "error":
             _mark_error(span, "tool_error", None)
+
+
+def _global_provider_installed() -> bool:
+    """Whether the application installed a global tracer provider (never imports OTel)."""
+    if "opentelemetry.trace" not in sys.modules:
+        return False
+    from opentelemetry import trace
+
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
 
 
 def _start(tracer: Tracer, name: str, kind: str, attributes: Attributes) -> Span:

@@ -40,11 +40,18 @@ def cost_usd(model: str, usage: Usage) -> float | None:
 
 
 async def with_cost(response: ModelResponse, model: str) -> ModelResponse:
-    """``response`` with its usage priced, when the transport left the cost unknown."""
+    """``response`` with its usage priced, when the transport left the cost unknown.
+
+    Work that can take milliseconds (reading the bundled map, litellm's pricing) runs on a
+    worker thread; a lookup in the already-read map is done in place.
+    """
     usage = response.usage
     if usage is None or usage.cost_usd is not None:
         return response
-    cost = await anyio.to_thread.run_sync(_response_cost, response, model, usage)
+    if _loaded_litellm() is None and _bundled_cost_map.cache_info().currsize:
+        cost = _response_cost(response, model, usage)  # dictionary lookups only
+    else:
+        cost = await anyio.to_thread.run_sync(_response_cost, response, model, usage)
     return response if cost is None else replace(response, usage=replace(usage, cost_usd=cost))
 
 

@@ -100,7 +100,8 @@ def run_python(code: str) -> str:
 
 def test_importing_and_generating_without_otel_imports_none_of_it() -> None:
     """The package, and a whole tool-using generation through the default stack (tracing and
-    metrics stages included), import no OpenTelemetry module, nor litellm or openai."""
+    metrics stages included), import no OpenTelemetry module, nor litellm or openai; with
+    only the API imported, no provider installed, the SDK is never imported either."""
     found = run_python(
         """
         import sys
@@ -120,10 +121,13 @@ def test_importing_and_generating_without_otel_imports_none_of_it() -> None:
             ToolCalls([ToolCallSpec("get_weather", {"city": "Oslo"})]), Text("Sunny.")))
         anyio.run(client.generate, "Oslo?")
         after_run = sorted(m for m in sys.modules if m.startswith("opentelemetry"))
-        print(at_import, after_run)
+        from opentelemetry import metrics, trace
+        anyio.run(client.generate, "Oslo?")
+        with_api_only = sorted(m for m in sys.modules if m.startswith("opentelemetry.sdk"))
+        print(at_import, after_run, with_api_only)
         """
     )
-    assert found.strip() == "[] []"
+    assert found.strip() == "[] [] []"
 
 
 def test_the_example_prints_the_trace_tree_offline() -> None:

@@ -185,3 +185,33 @@ async def test_a_cancelled_generation_ends_its_spans(traces: Traces) -> None:
     for span in (traces.one("chat"), traces.one("invoke_agent")):
         assert span.end_time is not None
         assert span.status.status_code is StatusCode.UNSET
+
+
+async def test_nested_tool_calls_are_children_of_the_calling_tool(traces: Traces) -> None:
+    """A tool that calls tools through its ``tool_runtime`` (in parallel) parents their spans."""
+    from llm_factory_toolkit.tools.runtime import ToolRuntime
+
+    async def plan_trip(tool_runtime: ToolRuntime) -> str:
+        results = await tool_runtime.call_tools(
+            [
+                {"name": "get_weather", "arguments": {"city": "Oslo"}},
+                {"name": "get_weather", "arguments": {"city": "Rome"}},
+            ],
+            parallel=True,
+        )
+        return " / ".join(result.content for result in results)
+
+    factory = weather_factory()
+    factory.register_tool(plan_trip, parameters={"type": "object", "properties": {}})
+    client = LLMClient(
+        model=MODEL,
+        transport=ScriptedTransport(
+            ToolCalls([ToolCallSpec("plan_trip", {})]), Text("Pack for both.")
+        ),
+        tool_factory=factory,
+        telemetry=traces.telemetry(),
+    )
+    await client.generate(input="Trip?")
+    trip = traces.one("execute_tool plan_trip")
+    assert parent_id(trip) == span_id(traces.one("invoke_agent"))
+    assert children_of(traces.spans, trip) == ["execute_tool get_weather"] * 2
