@@ -107,14 +107,38 @@ def schema_from_signature(
     tool_name: str, function: Callable[..., Any], exclude: frozenset[str]
 ) -> ToolSchema:
     """A model built from the signature; injected parameters are not part of it."""
-    from pydantic import ConfigDict, Field, create_model
+    from pydantic import ConfigDict, create_model
+
+    parameters = inspect.signature(function).parameters.values()
+    takes_any = any(parameter.kind is parameter.VAR_KEYWORD for parameter in parameters)
+    fields, names = _signature_fields(tool_name, function, exclude)
+    config = ConfigDict(extra="allow" if takes_any else "forbid", protected_namespaces=())
+    model = _create(
+        tool_name, lambda: create_model(f"{tool_name}_arguments", __config__=config, **fields)
+    )
+
+    def validate(arguments: dict[str, Any]) -> dict[str, Any]:
+        instance = _validated(tool_name, model, arguments)
+        values = {names[internal]: getattr(instance, internal) for internal in names}
+        return {**values, **(instance.model_extra or {})}
+
+    return ToolSchema(_model_schema(tool_name, model), frozenset(names.values()), validate)
+
+
+def _signature_fields(
+    tool_name: str, function: Callable[..., Any], exclude: frozenset[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Pydantic field definitions for the parameters the model fills, and their real names.
+
+    Fields get internal names with the real name as alias, so any parameter name is allowed,
+    even one that shadows a BaseModel attribute (``json``, ``copy``, ``model_*``...).
+    """
+    from pydantic import Field
 
     hints = _type_hints(tool_name, function, exclude)
     fields: dict[str, Any] = {}
     names: dict[str, str] = {}
-    takes_any = False
     for parameter in inspect.signature(function).parameters.values():
-        takes_any = takes_any or parameter.kind is parameter.VAR_KEYWORD
         if parameter.name in exclude or parameter.kind in _NOT_BY_NAME:
             continue
         if parameter.kind is parameter.POSITIONAL_ONLY:
@@ -123,23 +147,10 @@ def schema_from_signature(
                 "tools are called with keyword arguments"
             )
         default = ... if parameter.default is parameter.empty else parameter.default
-        # Internal field names with the real name as alias: any parameter name is allowed,
-        # even one that shadows a BaseModel attribute (``json``, ``copy``, ``model_*``...).
         internal = f"p{len(names)}"
         names[internal] = parameter.name
         fields[internal] = (hints.get(parameter.name, Any), Field(default, alias=parameter.name))
-    config = ConfigDict(extra="allow" if takes_any else "forbid", protected_namespaces=())
-    model = _create(
-        tool_name, lambda: create_model(f"{tool_name}_arguments", __config__=config, **fields)
-    )
-    parameters = _model_schema(tool_name, model)
-
-    def validate(arguments: dict[str, Any]) -> dict[str, Any]:
-        instance = _validated(tool_name, model, arguments)
-        values = {names[internal]: getattr(instance, internal) for internal in names}
-        return {**values, **(instance.model_extra or {})}
-
-    return ToolSchema(parameters, frozenset(names.values()), validate)
+    return fields, names
 
 
 _HINT = (
