@@ -91,10 +91,14 @@ def weather_factory() -> ToolFactory:
 
 
 def loopback_client(server: LoopbackLLMServer, model: str, **kwargs: Any) -> LLMClient:
-    """A client whose litellm calls go to the loopback server."""
+    """A client whose model calls go to the loopback server: through litellm, or through the
+    openai SDK on the Responses route for OpenAI's own models (close it: it pools connections).
+    """
     anthropic = model.startswith("anthropic/")
     base = server.anthropic_base_url if anthropic else server.openai_base_url
-    return LLMClient(model=model, api_key="test", api_base=base, max_tokens=256, **kwargs)
+    return LLMClient(
+        model=model, api_key="test", api_base=base, max_tokens=256, max_retries=0, **kwargs
+    )
 
 
 @contextmanager

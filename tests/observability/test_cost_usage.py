@@ -157,8 +157,7 @@ async def test_repeated_attempts_are_counted_not_lost() -> None:
 
 
 PRICED_LOCAL_MODEL = "openai/priced-local-model"
-"""A custom-priced model (``litellm.register_model``): priced like a catalogued one. Catalogued
-OpenAI names are avoided over HTTP here because litellm leaves their sockets open at exit."""
+"""A custom-priced model (``litellm.register_model``), served on the litellm route."""
 
 
 def register_priced_local_model() -> None:
@@ -178,27 +177,31 @@ def register_priced_local_model() -> None:
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "sse"])
-async def test_cost_over_http_plain_and_streamed(server: LoopbackLLMServer, stream: bool) -> None:
-    """litellm prices plain answers itself; streamed ones are priced by the usage stage. The
-    total is on the result, the final stream chunk and the ``UsageRecorded`` events."""
+@pytest.mark.parametrize("model", [PRICED_LOCAL_MODEL, "openai/gpt-4o-mini"])
+async def test_cost_over_http_on_both_routes(
+    server: LoopbackLLMServer, model: str, stream: bool
+) -> None:
+    """Priced by litellm itself (plain answers on its route) or by the usage stage (streams,
+    the Responses route). The total is on the result, the final stream chunk and the
+    ``UsageRecorded`` events."""
     register_priced_local_model()
     server.script(
         ToolCalls([ToolCallSpec("get_weather", {"city": "Rome"})]),
         Text("Warm.", usage=Tokens(input_tokens=200, output_tokens=9, cached_input_tokens=50)),
     )
-    client = loopback_client(server, PRICED_LOCAL_MODEL, tool_factory=weather_factory())
-    with capture_events(client.events) as events:
-        if stream:
-            chunks = [c async for c in await client.generate(input="Rome?", stream=True)]
-            assert chunks[-1].result is not None and chunks[-1].usage is not None
-            result, final_usage = chunks[-1].result, chunks[-1].usage
-        else:
-            result = await client.generate(input="Rome?")
-            final_usage = result.usage
+    async with loopback_client(server, model, tool_factory=weather_factory()) as client:
+        with capture_events(client.events) as events:
+            if stream:
+                chunks = [c async for c in await client.generate(input="Rome?", stream=True)]
+                assert chunks[-1].result is not None and chunks[-1].usage is not None
+                result, final_usage = chunks[-1].result, chunks[-1].usage
+            else:
+                result = await client.generate(input="Rome?")
+                final_usage = result.usage
     per_call = [e.usage for e in events.of(UsageRecorded)]
+    assert [(u.input_tokens, u.cached_input_tokens) for u in per_call] == [(10, 0), (200, 50)]
     assert [u.cost_usd for u in per_call] == pytest.approx(
-        [10 * 1e-6 + 5 * 4e-6, 150 * 1e-6 + 50 * 2.5e-7 + 9 * 4e-6]
+        [litellm_price(model, usage) for usage in per_call]
     )
     assert final_usage == result.usage
     assert result.usage.cost_usd == pytest.approx(sum(u.cost_usd or 0 for u in per_call))
-    assert result.usage.cached_input_tokens == 50

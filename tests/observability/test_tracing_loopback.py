@@ -22,7 +22,12 @@ from .conftest import Traces, children_of, loopback_client, weather_factory
 
 pytestmark = pytest.mark.anyio
 
-MODELS = {"openai/local-model": "openai", "anthropic/claude-test": "anthropic"}
+MODELS = {
+    "openai/local-model": "openai",
+    "anthropic/claude-test": "anthropic",
+    "openai/gpt-4o-mini": "openai",
+}
+"""litellm to an OpenAI-compatible server, litellm to Anthropic, and the Responses route."""
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "sse"])
@@ -38,11 +43,12 @@ async def test_a_tool_round_over_http_is_traced(
     client = loopback_client(
         server, model, tool_factory=weather_factory(), telemetry=traces.telemetry()
     )
-    if stream:
-        chunks = [chunk async for chunk in await client.generate(input="Paris?", stream=True)]
-        assert "".join(c.content for c in chunks) == "Sunny."
-    else:
-        assert (await client.generate(input="Paris?")).content == "Sunny."
+    async with client:
+        if stream:
+            chunks = [c async for c in await client.generate(input="Paris?", stream=True)]
+            assert "".join(c.content for c in chunks) == "Sunny."
+        else:
+            assert (await client.generate(input="Paris?")).content == "Sunny."
     assert len(server.requests) == 2
     root = traces.one("invoke_agent")
     name = model.partition("/")[2]
