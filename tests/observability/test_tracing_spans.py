@@ -43,7 +43,12 @@ MODEL = "openai/gpt-4o-mini"
 def weather_turns() -> ScriptedTransport:
     return ScriptedTransport(
         ToolCalls([ToolCallSpec("get_weather", {"city": "Paris"}, id="call_w")]),
-        Text("Sunny.", usage=Usage(input_tokens=30, output_tokens=7, cached_input_tokens=4)),
+        Text(
+            "Sunny.",
+            usage=Usage(
+                input_tokens=30, output_tokens=7, cached_input_tokens=4, reasoning_tokens=2
+            ),
+        ),
     )
 
 
@@ -97,7 +102,9 @@ async def test_chat_span_carries_request_response_and_usage(traces: Traces) -> N
     assert second["gen_ai.usage.input_tokens"] == 30
     assert second["gen_ai.usage.cache_read.input_tokens"] == 4
     assert second["gen_ai.usage.output_tokens"] == 7
+    assert second["gen_ai.usage.reasoning.output_tokens"] == 2
     assert "gen_ai.usage.cache_read.input_tokens" not in first
+    assert "gen_ai.usage.reasoning.output_tokens" not in first
 
 
 async def test_generation_span_totals_usage_and_cost(traces: Traces) -> None:
