@@ -1,0 +1,138 @@
+"""One generation through the default stack vs the bare litellm call, same HTTP turn.
+
+Each variant runs in its own process (litellm binds state to one event loop per process),
+interleaved over several repetitions, against the loopback server in another process:
+
+  raw          litellm.acompletion awaited natively on asyncio (the reference)
+  raw-bridge   the same call through the toolkit's litellm loop thread, from asyncio
+  stack        LLMClient.generate through the default stack, on asyncio
+  stack-trio   LLMClient.generate through the default stack, on trio
+
+    python benchmarks/bench_stack.py --reps 3 --n 300 --m 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from _loopback import loopback_process
+
+MESSAGES = [
+    {"role": "system", "content": "You are terse."},
+    {"role": "user", "content": "Say ok."},
+]
+VARIANTS = ("raw", "raw-bridge", "stack", "stack-trio")
+
+
+def make_call(variant: str, base_url: str) -> Callable[[], Awaitable[Any]]:
+    """The coroutine function that performs one turn for ``variant``."""
+    os.environ.update(
+        LITELLM_LOCAL_MODEL_COST_MAP="True", LITELLM_MODE="PRODUCTION", LITELLM_LOG="ERROR"
+    )
+    kwargs = {"model": "openai/bench", "api_base": base_url + "/v1", "api_key": "k"}
+    if variant.startswith("stack"):
+        from llm_factory_toolkit import LLMClient
+
+        client = LLMClient(**kwargs)
+        return lambda: client.generate(input=MESSAGES)
+    from llm_factory_toolkit.transports.litellm_loader import load_litellm
+
+    litellm = load_litellm()
+    if variant == "raw":
+        return lambda: litellm.acompletion(messages=MESSAGES, **kwargs)
+    from llm_factory_toolkit.transports.litellm_bridge import shared_loop_thread
+
+    loop = shared_loop_thread()
+    return lambda: loop.run(litellm.acompletion, messages=MESSAGES, **kwargs)
+
+
+async def measure(
+    call: Callable[[], Awaitable[Any]], n: int, m: int, width: int
+) -> dict[str, float]:
+    """Median latency of ``n`` calls in a row, then calls/s of ``m`` calls ``width`` at a time."""
+    import anyio
+
+    for _ in range(30):
+        await call()
+    latencies = []
+    for _ in range(n):
+        started = time.perf_counter()
+        await call()
+        latencies.append(time.perf_counter() - started)
+    limiter = anyio.CapacityLimiter(width)
+
+    async def one() -> None:
+        async with limiter:
+            await call()
+
+    started = time.perf_counter()
+    async with anyio.create_task_group() as group:
+        for _ in range(m):
+            group.start_soon(one)
+    return {
+        "seq_ms": statistics.median(latencies) * 1000,
+        "concurrent_calls_per_s": m / (time.perf_counter() - started),
+    }
+
+
+def child(variant: str, base_url: str, n: int, m: int, width: int) -> None:
+    import anyio
+
+    call = make_call(variant, base_url)
+    backend = "trio" if variant.endswith("trio") else "asyncio"
+    print(json.dumps(anyio.run(measure, call, n, m, width, backend=backend)))
+
+
+def run_variant(variant: str, base_url: str, args: argparse.Namespace) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", variant, "--url", base_url]
+    command += ["--n", str(args.n), "--m", str(args.m), "--width", str(args.width)]
+    if os.path.exists("/usr/bin/taskset"):
+        command = ["taskset", "-c", "0", *command]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(output.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child")
+    parser.add_argument("--url")
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--m", type=int, default=1000)
+    parser.add_argument("--width", type=int, default=100)
+    parser.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.url, args.n, args.m, args.width)
+        return
+    runs: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
+    with loopback_process() as url:
+        for _ in range(args.reps):
+            for variant in VARIANTS:
+                runs[variant].append(run_variant(variant, url, args))
+    report(runs, args)
+
+
+def report(runs: dict[str, list[dict[str, float]]], args: argparse.Namespace) -> None:
+    medians = {v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()}
+    raw = medians["raw"]
+    print(f"n={args.n} sequential, m={args.m} at concurrency {args.width}, reps={args.reps}")
+    print(f"| variant | seq median ms | ratio | calls/s at c={args.width} | ratio |")
+    print("|---|---|---|---|---|")
+    for variant, values in medians.items():
+        seq, rate = values["seq_ms"], values["concurrent_calls_per_s"]
+        print(
+            f"| {variant} | {seq:.2f} | {seq / raw['seq_ms']:.3f} | {rate:.0f} | "
+            f"{raw['concurrent_calls_per_s'] / rate:.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
