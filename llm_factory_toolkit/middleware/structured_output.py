@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import structlog
 from pydantic import BaseModel, ValidationError
 
 from ..exceptions import ConfigurationError, StructuredOutputError
@@ -37,10 +36,10 @@ from ..pipeline.context import (
     ModelResponse,
 )
 from ..tools.models import GenerationResult, Message
+from ..transports.model_capabilities import log_debug
 from .strict_schema import strict_schema
 
 STATE_KEY = "structured_output"
-_log = structlog.get_logger("llm_factory_toolkit.structured_output")
 
 
 class InvalidOutput(ValueError):
@@ -114,7 +113,7 @@ def _next_attempt(
             errors=str(invalid),
             transcript=list(ctx.messages),
         )
-    _log.debug("structured_output_reask", run_id=ctx.run_id, errors=str(invalid))
+    log_debug("structured_output_reask", run_id=ctx.run_id, errors=str(invalid))
     ctx.messages.append(_reask(invalid))
     return retries
 

@@ -16,17 +16,14 @@ import functools
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-import structlog
-
 from ..exceptions import ConfigurationError
 from .litellm_loader import load_litellm
-from .model_capabilities import Sampling, supported_sampling
+from .model_capabilities import Sampling, log_debug, supported_sampling
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall
 
 _NATIVE_FORMAT_PROVIDERS = frozenset({"openai", "azure"})
-_log = structlog.get_logger("llm_factory_toolkit.params")
 
 
 def litellm_kwargs(call: ModelCall) -> dict[str, Any]:
@@ -69,7 +66,7 @@ def _response_format(
     if kwargs.get("tool_choice") == "none":
         del kwargs["tool_choice"]  # litellm forces its own JSON tool instead
         return {"response_format": call.response_format}
-    _log.debug("response_format_deferred", model=call.model, reason="tools are offered")
+    log_debug("response_format_deferred", model=call.model, reason="tools are offered")
     return {}
 
 

@@ -3,7 +3,8 @@
 The rules here need no SDK: they read the model name. Every transport applies them through
 ``supported_sampling``; a transport that knows more (litellm's offline list of the parameters
 each provider maps) passes that list in as ``supported``. Dropped parameters are logged at
-debug level, never raised, because one ``generate()`` call may be sent to many models.
+debug level (``middleware.logging``: quiet unless enabled), never raised, because one
+``generate()`` call may be sent to many models.
 
 Built-in rules:
 
@@ -21,15 +22,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
-import structlog
-
 from ..exceptions import ConfigurationError
 
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high")
 """Values ``reasoning_effort`` may take ("low", "medium" and "high" work on every provider)."""
 
 _OPENAI_REASONING = re.compile(r"^(o\d+(-|$)|gpt-5(?!-chat))")
-_log = structlog.get_logger("llm_factory_toolkit.params")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +68,7 @@ def supported_sampling(
     """``sampling`` without what ``model`` would reject; each removal is logged at debug."""
     drops = unsupported_parameters(model, sampling, supported)
     for name, reason in drops.items():
-        _log.debug("parameter_dropped", model=model, parameter=name, reason=reason)
+        log_debug("parameter_dropped", model=model, parameter=name, reason=reason)
     return replace(sampling, **dict.fromkeys(drops))
 
 
@@ -114,6 +112,15 @@ def _temperature_refusal(model: str, *, thinking: bool) -> str | None:
     if thinking and "claude" in split_model(model)[1]:
         return "Claude's extended thinking (reasoning_effort) requires the default temperature"
     return None
+
+
+def log_debug(event: str, **fields: Any) -> None:
+    """A debug event on the library's logger, which stays quiet unless asked for."""
+    from ..middleware.logging import library_logger  # here: middleware imports transports
+
+    logger = library_logger("debug")
+    if logger is not None:
+        logger.debug(event, **fields)
 
 
 def _check_temperature(value: Any) -> None:

@@ -3,9 +3,12 @@ reject them (with a debug log), checked in the request bodies the loopback serve
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import structlog
 from structlog.testing import capture_logs
 
 from llm_factory_toolkit import ConfigurationError, LLMClient
@@ -179,3 +182,26 @@ def test_a_supported_list_drops_what_it_lacks() -> None:
         "temperature",
         "reasoning_effort",
     }
+
+
+@pytest.fixture
+def unconfigured_structlog() -> Iterator[None]:
+    """structlog as an application that never configured it (``capture_logs`` leaves the
+    configured flag set behind it)."""
+    structlog.reset_defaults()
+    yield
+    structlog.reset_defaults()
+
+
+@pytest.mark.usefixtures("unconfigured_structlog")
+async def test_drops_are_quiet_unless_debug_logging_is_on(
+    server: LoopbackLLMServer, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = litellm_client(server, "openai/o3-mini")
+    await body_of(client, server, temperature=0.2)
+    assert "parameter_dropped" not in capsys.readouterr().out
+    assert not [r for r in caplog.records if "parameter_dropped" in r.getMessage()]
+    caplog.set_level(logging.DEBUG, logger="llm_factory_toolkit")
+    await body_of(client, server, temperature=0.2)
+    (record,) = [r for r in caplog.records if "parameter_dropped" in r.getMessage()]
+    assert "parameter='temperature'" in record.getMessage()
