@@ -18,8 +18,15 @@ from typing import Any
 import anyio
 import pytest
 
-from llm_factory_toolkit import StreamChunk, ToolFactory
-from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
+from llm_factory_toolkit import StreamChunk, ToolCall, ToolCallDenied, ToolFactory
+from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.testing import (
+    LoopbackLLMServer,
+    Text,
+    ToolCalls,
+    ToolCallSpec,
+    capture_events,
+)
 from llm_factory_toolkit.transports.litellm_bridge import shared_loop_thread
 
 from .conftest import ClientFor, sent_messages
@@ -124,6 +131,33 @@ async def test_ids_and_names_repeated_on_every_fragment(
     assert result is not None
     calls = result.tool_messages[0]["tool_calls"]
     assert [json.loads(c["function"]["arguments"])["city"] for c in calls] == ["Paris", "Rome"]
+
+
+async def test_streamed_tool_calls_go_through_the_same_tool_stages(
+    client_for: ClientFor, server: LoopbackLLMServer, weather: ToolFactory
+) -> None:
+    """Hooks, vetoes and events apply to streamed calls exactly as to plain ones."""
+    server.script(
+        ToolCalls([ToolCallSpec("get_weather", {"city": c}) for c in ("Paris", "Rome")]),
+        Text("Only Paris."),
+    )
+    client = client_for(tool_factory=weather)
+
+    @client.hooks.before_tool_call
+    def no_rome(call: ToolCall) -> None:
+        if "Rome" in call.arguments:
+            raise ToolCallDenied("Rome is off limits")
+
+    with capture_events(client.events) as events:
+        chunks = await collect(await client.generate(input="w", stream=True))
+    result = chunks[-1].result
+    assert result is not None and result.content == "Only Paris."
+    paris, rome = (json.loads(m["content"]) for m in result.tool_messages[1:])
+    assert paris["celsius"] == 21 and rome["status"] == "denied"
+    assert [e.tool_name for e in events.of(ev.ToolCallFinished)] == ["get_weather"]
+    assert [e.reason for e in events.of(ev.ToolCallDenied)] == ["Rome is off limits"]
+    streamed = "".join(e.content for e in events.of(ev.StreamChunkReceived))
+    assert streamed == "Only Paris."
 
 
 # -- closing and cancelling ------------------------------------------------------------------
