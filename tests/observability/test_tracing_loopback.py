@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import aclosing
 from urllib.parse import urlsplit
 
 import pytest
@@ -112,3 +113,21 @@ async def test_litellms_own_callbacks_and_tracing_stay_off(
         "execute_tool",
         "invoke_agent",
     ]
+
+
+@pytest.mark.parametrize("model", ["openai/local-model", "openai/gpt-4o-mini"])
+async def test_a_stream_closed_early_over_http_ends_its_spans(
+    server: LoopbackLLMServer, traces: Traces, model: str
+) -> None:
+    """Leaving a streamed answer after its first piece ends both spans, without error."""
+    server.script(Text("a slow and rather long answer", chunk_size=2, delay=0.02))
+    async with loopback_client(server, model, telemetry=traces.telemetry()) as client:
+        stream = await client.generate(input="talk", stream=True)
+        async with aclosing(stream):
+            async for chunk in stream:
+                assert chunk.content
+                break
+    for span in (traces.one("chat"), traces.one("invoke_agent")):
+        assert span.end_time is not None
+        assert span.status.status_code is StatusCode.UNSET
+    assert "gen_ai.response.finish_reasons" not in (traces.one("chat").attributes or {})
