@@ -11,6 +11,9 @@ the HTTP request at once. Measured: the bridge costs about the same as a native 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
+import sys
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -28,6 +31,7 @@ class LoopThread:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
         self._thread.start()
+        atexit.register(self.close)
 
     async def run(
         self, fn: Callable[..., Coroutine[Any, Any, T]], /, *args: Any, **kwargs: Any
@@ -43,6 +47,38 @@ class LoopThread:
             future.cancel()
             raise
         return future.result()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Close litellm's pooled HTTP sessions, end pending tasks and stop the loop.
+
+        Registered at exit, so a process that used litellm ends without "unclosed client
+        session" or "task was destroyed" noise.
+        """
+        if self.loop.is_closed() or not self._thread.is_alive():
+            return
+        done = asyncio.run_coroutine_threadsafe(_release_everything(), self.loop)
+        with contextlib.suppress(Exception):
+            done.result(timeout)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self.loop.close()
+
+
+async def _release_everything() -> None:
+    litellm: Any = sys.modules.get("litellm")
+    if litellm is not None:
+        with contextlib.suppress(Exception):
+            await litellm.close_litellm_async_clients()
+        # Anthropic streaming uses a module-level client that the call above does not close.
+        handler = vars(litellm).get("module_level_aclient")  # only if it was ever created
+        transport = getattr(handler, "client", None)
+        with contextlib.suppress(Exception):
+            await transport._transport.aclose()  # type: ignore[union-attr]
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _as_asyncio(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -30,12 +29,8 @@ from llm_factory_toolkit.testing.script import (
     Usage,
 )
 from llm_factory_toolkit.testing.server import LoopbackLLMServer, RecordedRequest
-
-# litellm's streaming Delta model builds its pydantic schema lazily on the first stream chunk;
-# pydantic then warns about a ReadOnly TypedDict item inside litellm (not fixable from here).
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Item 'summary' on TypedDict class 'ChatCompletionReasoningItem':UserWarning"
-)
+from llm_factory_toolkit.transports.litellm_bridge import shared_loop_thread
+from llm_factory_toolkit.transports.litellm_loader import load_litellm
 
 MESSAGES: list[Any] = [{"role": "user", "content": "hi"}]
 TOOLS: list[Any] = [
@@ -62,17 +57,6 @@ CALLS = [
 ]
 
 
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackLLMServer]:
-    with LoopbackLLMServer() as srv:
-        yield srv
-
-
 @pytest.fixture
 async def client(server: LoopbackLLMServer) -> AsyncIterator[AsyncOpenAI]:
     async with AsyncOpenAI(base_url=server.openai_base_url, api_key="test", max_retries=0) as c:
@@ -80,28 +64,9 @@ async def client(server: LoopbackLLMServer) -> AsyncIterator[AsyncOpenAI]:
 
 
 @pytest.fixture
-def asyncio_only(anyio_backend: str) -> None:
-    if anyio_backend != "asyncio":
-        pytest.skip("litellm runs on asyncio only (its HTTP clients are asyncio-bound)")
-
-
-@pytest.fixture
-async def litellm(asyncio_only: None) -> AsyncIterator[Any]:
-    """litellm, offline and quiet; its per-loop aiohttp clients are closed after each test."""
-    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-    os.environ["LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS"] = "True"
-    os.environ["LITELLM_MODE"] = "PRODUCTION"
-    import litellm as imported
-
-    module: Any = imported  # litellm's own annotations are partial
-    module.suppress_debug_info = True
-    yield module
-    await module.close_litellm_async_clients()
-    module.in_memory_llm_clients_cache.flush_cache()
-    # Anthropic streaming bypasses that cache and uses the module-level client; closing its
-    # aiohttp session (not the httpx client) lets the next test's loop build a fresh one.
-    await module.module_level_aclient.client._transport.aclose()
-    await anyio.sleep(0.01)  # let the transports finish closing before the loop goes away
+def litellm() -> Any:
+    """litellm, imported the toolkit's way: offline, quiet, run on its one asyncio loop thread."""
+    return load_litellm()
 
 
 def only(server: LoopbackLLMServer) -> RecordedRequest:
@@ -418,13 +383,16 @@ async def litellm_call(litellm: Any, server: LoopbackLLMServer, model: str, **kw
     base = server.anthropic_base_url if model.startswith("anthropic/") else server.openai_base_url
     if "tools" in kw:
         kw["_skip_mcp_handler"] = True
-    response = await litellm.acompletion(
-        model=model, messages=MESSAGES, api_base=base, api_key="test", max_tokens=100, **kw
-    )
-    if not kw.get("stream"):
-        return response
-    chunks = [chunk async for chunk in response]
-    return litellm.stream_chunk_builder(chunks, messages=MESSAGES)
+    kw.update(model=model, messages=MESSAGES, api_base=base, api_key="test", max_tokens=100)
+
+    async def call() -> Any:
+        response = await litellm.acompletion(**kw)
+        if not kw.get("stream"):
+            return response
+        chunks = [chunk async for chunk in response]
+        return litellm.stream_chunk_builder(chunks, messages=MESSAGES)
+
+    return await shared_loop_thread().run(call)
 
 
 @pytest.mark.anyio
