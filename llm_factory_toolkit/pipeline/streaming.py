@@ -51,9 +51,11 @@ class _StreamClosed(BaseException):
 class _Driver:
     """Steps a pipeline coroutine from inside the consumer's awaits."""
 
-    def __init__(self, coro: Coroutine[Any, Any, GenerationResult]) -> None:
+    def __init__(
+        self, coro: Coroutine[Any, Any, GenerationResult], context: contextvars.Context
+    ) -> None:
         self.coro = coro
-        self.context = contextvars.copy_context()
+        self.context = context
         self.finished = False
 
     def step(self, value: Any, error: BaseException | None) -> Any:
@@ -91,11 +93,21 @@ class _Advance:
                 error = exc
 
 
-async def stream_chunks(
+def stream_chunks(
     start: Callable[[], Coroutine[Any, Any, GenerationResult]],
 ) -> AsyncGenerator[StreamChunk, None]:
-    """Yield the text of the run ``start()`` begins, then a final chunk with the result."""
-    driver = _Driver(start())
+    """Chunks of the run ``start()`` begins: its text as it arrives, then the result.
+
+    The context variables (the current span, log bindings) are taken now, when the caller
+    asks for the stream, not when it first reads it.
+    """
+    return _chunks(start, contextvars.copy_context())
+
+
+async def _chunks(
+    start: Callable[[], Coroutine[Any, Any, GenerationResult]], context: contextvars.Context
+) -> AsyncGenerator[StreamChunk, None]:
+    driver = _Driver(start(), context)
     try:
         while True:
             step = await _Advance(driver)

@@ -151,3 +151,23 @@ async def test_a_stream_never_iterated_runs_nothing() -> None:
     )
     await stream.aclose()
     assert transport.calls == []
+
+
+async def test_the_stream_keeps_the_context_of_the_call_to_generate() -> None:
+    """Context variables set when generate() was called are what the pipeline sees."""
+    seen: list[str] = []
+
+    class Reader:
+        async def wrap_model_call(self, call: ModelCall, call_next: ModelHandler) -> ModelResponse:
+            seen.append(REQUEST_TAG.get())
+            return await call_next(call)
+
+    client = LLMClient(
+        model="scripted/m", transport=ScriptedTransport(Text("ok")), middleware=[Reader()]
+    )
+    token = REQUEST_TAG.set("at-generate")
+    stream = await client.generate(input="x", stream=True)
+    REQUEST_TAG.reset(token)
+    chunks = [chunk async for chunk in stream]
+    assert chunks[-1].done
+    assert seen == ["at-generate"]
