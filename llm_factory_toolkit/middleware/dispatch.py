@@ -31,7 +31,7 @@ async def dispatch_model_call(call: ModelCall) -> ModelResponse:
             assembler.add(delta)
             if delta.content:
                 await _forward_text(call, delta.content)
-    return assembler.response(provider=transport.name)
+    return assembler.response(provider=transport.provider_of(call.model))
 
 
 async def _forward_text(call: ModelCall, text: str) -> None:

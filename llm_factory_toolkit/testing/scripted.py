@@ -17,8 +17,7 @@ import anyio
 
 from ..exceptions import MalformedResponseError, ProviderError
 from ..pipeline.context import ModelCall, ModelResponse
-from ..tools.models import Message
-from ..tools.models import Usage as TokenUsage
+from ..tools.models import Message, Usage as TokenUsage
 from ..transports.base import StreamDelta, ToolCallDelta, Transport
 from ..transports.errors import provider_error_from
 from .script import Fail, JSONReply, Malformed, Stall, Text, ToolCalls, Truncated, Turn, Usage

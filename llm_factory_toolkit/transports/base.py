@@ -55,5 +55,9 @@ class Transport(ABC):
     def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
         """Send ``call`` and yield the answer as it arrives; closing the iterator aborts it."""
 
+    def provider_of(self, model: str) -> str:
+        """The provider that serves ``model`` through this transport."""
+        return self.name
+
     async def aclose(self) -> None:  # noqa: B027 - optional for subclasses
         """Release connections; the default transport holds none of its own."""

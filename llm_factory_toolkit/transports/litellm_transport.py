@@ -6,7 +6,6 @@ same code serves both backends, and cancelling the caller aborts the HTTP reques
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ from .base import StreamDelta, Transport
 from .errors import ProviderErrors
 from .litellm_bridge import LoopThread, shared_loop_thread
 from .litellm_loader import load_litellm_async
-from .litellm_request import litellm_kwargs
+from .litellm_request import litellm_kwargs, provider_and_name
 from .litellm_response import delta_from_chunk, model_response_from
 
 if TYPE_CHECKING:
@@ -34,14 +33,14 @@ class LiteLLMTransport(Transport):
 
     async def send(self, call: ModelCall) -> ModelResponse:
         litellm = await self._prepare(call)
-        with ProviderErrors(provider=_provider_of(litellm, call.model), model=call.model):
+        with ProviderErrors(provider=self.provider_of(call.model), model=call.model):
             response = await self._thread().run(litellm.acompletion, **litellm_kwargs(call))
             return model_response_from(response, model=call.model)
 
     async def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
         litellm = await self._prepare(call)
         loop = self._thread()
-        errors = ProviderErrors(provider=_provider_of(litellm, call.model), model=call.model)
+        errors = ProviderErrors(provider=self.provider_of(call.model), model=call.model)
         with errors:
             chunks = await loop.run(litellm.acompletion, **litellm_kwargs(call))
         try:
@@ -54,6 +53,9 @@ class LiteLLMTransport(Transport):
         finally:
             with anyio.CancelScope(shield=True):
                 await loop.run(chunks.aclose)
+
+    def provider_of(self, model: str) -> str:
+        return _provider_of(model) or self.name
 
     def _thread(self) -> LoopThread:
         return self._loop_thread or shared_loop_thread()
@@ -84,9 +86,9 @@ def _require_credentials(litellm: Any, call: ModelCall) -> None:
         )
 
 
-@functools.lru_cache(maxsize=256)
-def _provider_of(litellm: Any, model: str) -> str | None:
+def _provider_of(model: str) -> str | None:
+    """litellm's name for the provider of ``model`` (its prefix, or inferred from the name)."""
     try:
-        return str(litellm.get_llm_provider(model=model)[1])
-    except Exception:
+        return provider_and_name(model)[0]
+    except ConfigurationError:
         return None

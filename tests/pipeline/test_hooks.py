@@ -16,8 +16,7 @@ from llm_factory_toolkit import (
     ToolExecutionResult,
     ToolFactory,
 )
-from llm_factory_toolkit.events import ToolCallDenied as ToolCallDeniedEvent
-from llm_factory_toolkit.events import ToolCallFinished
+from llm_factory_toolkit.events import ToolCallDenied as ToolCallDeniedEvent, ToolCallFinished
 from llm_factory_toolkit.testing import (
     ScriptedTransport,
     Text,
