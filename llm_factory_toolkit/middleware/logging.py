@@ -8,26 +8,17 @@ and cost. Steps that went as planned are DEBUG; failures are WARNING. Logs never
 (messages, tool arguments or results, a tool's exception message): unlike span content, they
 have no opt-in.
 
-Quiet by default. The library never calls ``structlog.configure``. Until the application does,
-structlog's built-in configuration prints every level, DEBUG included, to stdout, so a library
-logging through it would talk to every user uninvited. So while structlog is unconfigured the
-events go to the standard-library logger ``llm_factory_toolkit`` (rendered ``key=value``),
-where Python's defaults drop everything below WARNING: a normal run prints nothing, and
-``logging.basicConfig(level=logging.DEBUG)`` (or a level on that logger) shows the steps.
-Once the application configures structlog, the events go through its processors and level
-filter instead, under the logger name ``llm_factory_toolkit``.
+
+Quiet by default: events go through ``llm_factory_toolkit.log`` (see there).
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-import structlog
-
 from ..exceptions import SkipToolCall, ToolCallDenied
+from ..log import library_logger
 from ..telemetry.attributes import error_type
 
 if TYPE_CHECKING:
@@ -41,33 +32,6 @@ if TYPE_CHECKING:
         ToolHandler,
     )
     from ..tools.models import GenerationResult, ToolExecutionResult, Usage
-
-LOGGER_NAME = "llm_factory_toolkit"
-
-_configured_logger = structlog.get_logger(LOGGER_NAME)
-_stdlib_levels = {"debug": logging.DEBUG, "warning": logging.WARNING}
-
-
-def library_logger(level: str = "debug") -> Any | None:
-    """The application's structlog setup if it made one, else the quiet stdlib route; None
-    when the standard library would drop an event of ``level`` anyway (the common case)."""
-    if structlog.is_configured():
-        return _configured_logger
-    if not logging.getLogger(LOGGER_NAME).isEnabledFor(_stdlib_levels[level]):
-        return None
-    return _stdlib_logger()
-
-
-@functools.cache
-def _stdlib_logger() -> Any:
-    return structlog.wrap_logger(
-        logging.getLogger(LOGGER_NAME),
-        wrapper_class=structlog.stdlib.BoundLogger,
-        processors=[
-            structlog.stdlib.filter_by_level,
-            structlog.processors.KeyValueRenderer(key_order=["event"]),
-        ],
-    )
 
 
 class LoggingMiddleware:

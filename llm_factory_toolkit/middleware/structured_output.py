@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..exceptions import ConfigurationError, StructuredOutputError
+from ..log import log
 from ..pipeline.context import (
     GenerationContext,
     GenerationHandler,
@@ -36,7 +37,6 @@ from ..pipeline.context import (
     ModelResponse,
 )
 from ..tools.models import GenerationResult, Message
-from ..transports.model_capabilities import log_debug
 from .strict_schema import strict_schema
 
 STATE_KEY = "structured_output"
@@ -113,7 +113,7 @@ def _next_attempt(
             errors=str(invalid),
             transcript=list(ctx.messages),
         )
-    log_debug("structured_output_reask", run_id=ctx.run_id, errors=str(invalid))
+    log("debug", "structured_output_reask", run_id=ctx.run_id, errors=str(invalid))
     ctx.messages.append(_reask(invalid))
     return retries
 

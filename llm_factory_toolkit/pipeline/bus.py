@@ -11,15 +11,13 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import structlog
 from blinker import Namespace, Signal
 
+from ..log import log
 from .events import Event
 
 E = TypeVar("E", bound=Event)
 Observer = Callable[[E], Awaitable[None] | None]
-
-_log = structlog.get_logger("llm_factory_toolkit.events")
 
 
 class EventBus:
@@ -58,8 +56,12 @@ class EventBus:
                 if inspect.isawaitable(outcome):
                     await outcome
             except Exception:
-                _log.exception(
-                    "event observer failed", event_kind=event.kind, observer=repr(observer)
+                log(
+                    "error",
+                    "event_observer_failed",
+                    event_kind=event.kind,
+                    observer=repr(observer),
+                    exc_info=True,
                 )
 
     def _observers_of(self, event: Event) -> list[Callable[[Any], Any]]:

@@ -19,9 +19,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import structlog
 
 from ..exceptions import SkipToolCall
+from ..log import log
 from ..pipeline import observed
 from ..pipeline.context import ToolCall
 from ..pipeline.observed import error_result
@@ -33,8 +33,6 @@ from .schema import ArgumentsError
 if TYPE_CHECKING:
     from .registration import ToolRegistration
     from .tool_factory import ToolFactory
-
-_log = structlog.get_logger("llm_factory_toolkit.tools")
 
 
 async def execute_tool_call(call: ToolCall) -> ToolExecutionResult:
@@ -127,7 +125,7 @@ async def _guarded(handler: Handler, kwargs: dict[str, Any], call: ToolCall) -> 
     try:
         return to_result(await _call(handler, kwargs))
     except Exception as exc:
-        _log.warning("tool raised", tool=call.name, exc_info=True)
+        log("debug", "tool_raised", tool=call.name, exc_info=True)
         message = (
             f"Execution failed unexpectedly within tool '{call.name}': {type(exc).__name__}: {exc}"
         )

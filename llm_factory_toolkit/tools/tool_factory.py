@@ -14,8 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-import structlog
-
+from ..log import log
 from ..pipeline.context import ToolCall
 from .base_tool import BaseTool
 from .builtins import BUILTIN_TOOLS, builtin_function
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ToolFactory", "ToolRegistration"]
 
-_log = structlog.get_logger("llm_factory_toolkit.tools")
 _call_ids = itertools.count(1)
 
 
@@ -135,7 +133,7 @@ class ToolFactory:
 
     def _add(self, registration: ToolRegistration) -> ToolRegistration:
         if registration.name in self.registrations:
-            _log.warning("tool registered again; the new one replaces it", tool=registration.name)
+            log("warning", "tool_replaced", tool=registration.name)
         self.registrations[registration.name] = registration
         self._usage.track(registration.name)
         return registration
@@ -159,7 +157,7 @@ class ToolFactory:
         wanted = set(filter_tool_names)
         missing = wanted.difference(self.registrations)
         if missing:
-            _log.warning("requested tools are not registered", tools=sorted(missing))
+            log("warning", "tools_not_registered", tools=sorted(missing))
         return [r.definition for r in self.registrations.values() if r.name in wanted]
 
     async def dispatch_tool(

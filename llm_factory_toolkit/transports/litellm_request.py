@@ -17,8 +17,9 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ConfigurationError
+from ..log import log
 from .litellm_loader import load_litellm
-from .model_capabilities import Sampling, log_debug, supported_sampling
+from .model_capabilities import Sampling, supported_sampling
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall
@@ -66,7 +67,7 @@ def _response_format(
     if kwargs.get("tool_choice") == "none":
         del kwargs["tool_choice"]  # litellm forces its own JSON tool instead
         return {"response_format": call.response_format}
-    log_debug("response_format_deferred", model=call.model, reason="tools are offered")
+    log("debug", "response_format_deferred", model=call.model, reason="tools are offered")
     return {}
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..exceptions import ConfigurationError
+from ..log import log
 
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high")
 """Values ``reasoning_effort`` may take ("low", "medium" and "high" work on every provider)."""
@@ -68,7 +69,7 @@ def supported_sampling(
     """``sampling`` without what ``model`` would reject; each removal is logged at debug."""
     drops = unsupported_parameters(model, sampling, supported)
     for name, reason in drops.items():
-        log_debug("parameter_dropped", model=model, parameter=name, reason=reason)
+        log("debug", "parameter_dropped", model=model, parameter=name, reason=reason)
     return replace(sampling, **dict.fromkeys(drops))
 
 
@@ -112,15 +113,6 @@ def _temperature_refusal(model: str, *, thinking: bool) -> str | None:
     if thinking and "claude" in split_model(model)[1]:
         return "Claude's extended thinking (reasoning_effort) requires the default temperature"
     return None
-
-
-def log_debug(event: str, **fields: Any) -> None:
-    """A debug event on the library's logger, which stays quiet unless asked for."""
-    from ..middleware.logging import library_logger  # here: middleware imports transports
-
-    logger = library_logger("debug")
-    if logger is not None:
-        logger.debug(event, **fields)
 
 
 def _check_temperature(value: Any) -> None:
