@@ -101,7 +101,7 @@ class LLMClient:
         await self.aclose()
 
     def add_middleware(self, middleware: object) -> None:
-        """Add a stage outside the current ones; later additions wrap earlier ones' inside."""
+        """Add a stage outside the default stack, inside the stages added before it."""
         self._extra_middleware.append(middleware)
         self._pipeline = None
 
