@@ -57,8 +57,10 @@ async def main() -> None:
     factory = build_factory()
     with ExitStack() as stack:
         model = os.environ.get("LLM_MODEL")
-        client = LLMClient(model=model, tool_factory=factory) if model else offline_client(
-            stack, factory
+        client = (
+            LLMClient(model=model, tool_factory=factory)
+            if model
+            else offline_client(stack, factory)
         )
         result = await client.generate(
             input=[{"role": "user", "content": "What's the weather in Paris?"}],
