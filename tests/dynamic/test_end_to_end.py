@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from llm_factory_toolkit import LLMClient, ToolFactory
+from llm_factory_toolkit import ToolFactory
 from llm_factory_toolkit.pipeline import events as ev
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
@@ -21,31 +21,12 @@ from llm_factory_toolkit.testing import (
     capture_events,
 )
 from llm_factory_toolkit.tools.meta_tools import META_TOOL_NAMES
+from tests.support import final_result, loopback_client, offered_tools, tool_results
 
 pytestmark = pytest.mark.anyio
 
 MODELS = ["openai/local-model", "anthropic/claude-test"]
 START = {"call_human", *META_TOOL_NAMES}
-
-
-def offered(body: dict[str, Any]) -> set[str]:
-    """Tool names in a Chat Completions or Anthropic Messages request body."""
-    return {tool.get("name") or tool["function"]["name"] for tool in body.get("tools", ())}
-
-
-def tool_outputs(body: dict[str, Any]) -> list[Any]:
-    """The tool results a request carries, in either wire format, decoded."""
-    outputs: list[Any] = []
-    for message in body["messages"]:
-        if message["role"] == "tool":
-            outputs.append(json.loads(message["content"]))
-        elif isinstance(message.get("content"), list):
-            for block in message["content"]:
-                if block.get("type") == "tool_result":
-                    content = block["content"]
-                    text = content if isinstance(content, str) else content[0]["text"]
-                    outputs.append(json.loads(text))
-    return outputs
 
 
 def script(server: LoopbackLLMServer) -> None:
@@ -68,30 +49,19 @@ async def test_browse_load_use_unload(
     server: LoopbackLLMServer, factory: ToolFactory, model: str, stream: bool
 ) -> None:
     script(server)
-    base = server.anthropic_base_url if model.startswith("anthropic/") else server.openai_base_url
-    client = LLMClient(
-        model=model,
-        api_key="test",
-        api_base=base,
-        max_tokens=256,
-        tool_factory=factory,
-        core_tools=["call_human"],
-        dynamic_tool_loading=True,
+    client = loopback_client(
+        server, model, tool_factory=factory, core_tools=["call_human"], dynamic_tool_loading=True
     )
     with capture_events(client.events) as log:
-        if stream:
-            chunks = [c async for c in await client.generate(input="Text the guest", stream=True)]
-            result = chunks[-1].result
-            assert result is not None
-        else:
-            result = await client.generate(input="Text the guest")
+        result = await final_result(client, stream, input="Text the guest")
     assert result.content == "Texted the guest."
 
-    bodies = [request.body for request in server.requests]
     with_sms = START | {"send_sms"}
-    assert [offered(body) for body in bodies] == [START, START, with_sms, with_sms, with_sms, START]
+    offered = [set(offered_tools(request)) for request in server.requests]
+    assert offered == [START, START, with_sms, with_sms, with_sms, START]
 
-    browse, load, sent, denied, unload = tool_outputs(bodies[-1])
+    outputs = [json.loads(text) for text in tool_results(server.requests[-1]).values()]
+    browse, load, sent, denied, unload = outputs
     assert [(t["name"], t["status"]) for t in browse["tools"]] == [("send_sms", "inactive")]
     assert load["loaded"] == ["send_sms"]
     assert sent == {"tool": "send_sms", "query": "Your table is ready"}

@@ -13,6 +13,7 @@ import pytest
 
 from llm_factory_toolkit import LLMClient, ToolFactory
 from llm_factory_toolkit.testing import LoopbackLLMServer
+from tests.support import loopback_client, weather_factory
 
 MODELS = {"chat": "openai/test-model", "anthropic": "anthropic/claude-test"}
 
@@ -26,12 +27,12 @@ def wire(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def client_for(server: LoopbackLLMServer, wire: str) -> ClientFor:
-    """Builds clients for the ``wire`` under test; SDK-level retries are off."""
+    """Builds clients for the ``wire`` under test; SDK-level retries are off, and no
+    ``max_tokens`` is sent unless a test gives one."""
 
     def build(**options: Any) -> LLMClient:
-        base = server.anthropic_base_url if wire == "anthropic" else server.openai_base_url
-        options.setdefault("max_retries", 0)
-        return LLMClient(model=MODELS[wire], api_key="test", api_base=base, **options)
+        options.setdefault("max_tokens", None)
+        return loopback_client(server, MODELS[wire], **options)
 
     return build
 
@@ -39,21 +40,7 @@ def client_for(server: LoopbackLLMServer, wire: str) -> ClientFor:
 @pytest.fixture
 def weather() -> ToolFactory:
     """One tool, ``get_weather(city)``, that answers from a fixed table."""
-
-    def get_weather(city: str) -> dict[str, Any]:
-        return {"city": city, "celsius": {"Paris": 21, "Rome": 25}.get(city, 15)}
-
-    factory = ToolFactory()
-    factory.register_tool(
-        get_weather,
-        description="Current weather for a city.",
-        parameters={
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    )
-    return factory
+    return weather_factory({"Paris": 21, "Rome": 25}, default=15)
 
 
 def sent_messages(body: dict[str, Any] | None) -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from llm_factory_toolkit import ConfigurationError, LLMClient, settings
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text
+from tests.support import loopback_client
 
 from .conftest import MODELS
 
@@ -42,9 +43,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def keyless_client(server: LoopbackLLMServer, wire: str, **options: str) -> LLMClient:
-    base = server.anthropic_base_url if wire == "anthropic" else server.openai_base_url
-    return LLMClient(model=MODELS[wire], api_base=base, max_retries=0, **options)
+def keyless_client(server: LoopbackLLMServer, wire: str, api_key: str | None = None) -> LLMClient:
+    return loopback_client(server, MODELS[wire], api_key=api_key, max_tokens=None)
 
 
 async def key_sent(client: LLMClient, server: LoopbackLLMServer, wire: str) -> str:

@@ -8,7 +8,6 @@ branch of ``transports.errors`` is proven against the exceptions those SDKs real
 from __future__ import annotations
 
 import socket
-from typing import Any
 
 import openai
 import pytest
@@ -37,12 +36,16 @@ from llm_factory_toolkit.testing import (
 )
 from llm_factory_toolkit.testing.script import Turn
 from llm_factory_toolkit.transports.errors import ProviderErrors, provider_error_from
+from tests.support import final_result
 
 from .conftest import MODELS, ClientFor
 
 pytestmark = pytest.mark.anyio
 
-FAILURES: list[tuple[str, Turn, type[ProviderError], int | None]] = [
+Case = tuple[str, Turn, type[ProviderError], int | None]
+"""An id, the scripted turn, the error it must become, and that error's status code."""
+
+FAILURES: list[Case] = [
     ("401", Fail(401, "bad key"), AuthenticationError, 401),
     ("403", Fail(403, "forbidden"), AuthenticationError, 403),
     ("429", Fail(429, "slow down", retry_after=7), RateLimitError, 429),
@@ -69,19 +72,18 @@ FAILURES: list[tuple[str, Turn, type[ProviderError], int | None]] = [
 ]
 
 
-async def generate(client: LLMClient, stream: bool, **options: Any) -> Any:
-    if not stream:
-        return await client.generate(input="hi", **options)
-    chunks = [chunk async for chunk in await client.generate(input="hi", stream=True, **options)]
-    return chunks[-1].result
+STREAMED = pytest.mark.parametrize("stream", [False, True], ids=["json", "sse"])
 
 
-@pytest.mark.parametrize("stream", [False, True], ids=["json", "sse"])
-@pytest.mark.parametrize(
-    ("turn", "kind", "status"),
-    [case[1:] for case in FAILURES],
-    ids=[case[0] for case in FAILURES],
-)
+def each_failure(cases: list[Case]) -> pytest.MarkDecorator:
+    """Parametrizes ``turn``, ``kind`` and ``status`` by the cases, named by their ids."""
+    return pytest.mark.parametrize(
+        ("turn", "kind", "status"), [case[1:] for case in cases], ids=[case[0] for case in cases]
+    )
+
+
+@STREAMED
+@each_failure(FAILURES)
 async def test_litellm_failures_are_mapped(
     client_for: ClientFor,
     server: LoopbackLLMServer,
@@ -93,7 +95,7 @@ async def test_litellm_failures_are_mapped(
 ) -> None:
     server.script(turn)
     with pytest.raises(ProviderError) as caught:
-        await generate(client_for(timeout=0.3), stream)
+        await final_result(client_for(timeout=0.3), stream, input="hi")
     error = caught.value
     assert type(error) is kind, f"{type(error).__name__}: {error}"
     assert error.status_code == status
@@ -119,13 +121,13 @@ async def test_connection_refused(wire: str) -> None:
     assert caught.value.status_code is None and caught.value.__cause__ is not None
 
 
-@pytest.mark.parametrize("stream", [False, True], ids=["json", "sse"])
+@STREAMED
 async def test_a_failure_after_tool_turns_keeps_the_transcript(
     client_for: ClientFor, server: LoopbackLLMServer, weather: ToolFactory, stream: bool
 ) -> None:
     server.script(ToolCalls([ToolCallSpec("get_weather", {"city": "Rome"})]), Fail(503))
     with pytest.raises(ServerError) as caught:
-        await generate(client_for(tool_factory=weather), stream)
+        await final_result(client_for(tool_factory=weather), stream, input="hi")
     roles = [message["role"] for message in caught.value.transcript]
     assert roles == ["user", "assistant", "tool"]
     assert '"celsius": 25' in caught.value.transcript[-1]["content"]
@@ -146,12 +148,8 @@ async def test_sdk_retries_are_forwarded_and_used(
 SDK_FAILURES = [case for case in FAILURES if case[0] not in ("html_page", "missing_fields")]
 
 
-@pytest.mark.parametrize("stream", [False, True], ids=["json", "sse"])
-@pytest.mark.parametrize(
-    ("turn", "kind", "status"),
-    [case[1:] for case in SDK_FAILURES],
-    ids=[case[0] for case in SDK_FAILURES],
-)
+@STREAMED
+@each_failure(SDK_FAILURES)
 async def test_openai_sdk_failures_are_mapped(
     server: LoopbackLLMServer,
     stream: bool,

@@ -15,17 +15,17 @@ from llm_factory_toolkit import ConfigurationError, LLMClient
 from llm_factory_toolkit.middleware import ProviderRoutingMiddleware, default_middleware
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text
 from llm_factory_toolkit.transports.model_capabilities import Sampling, unsupported_parameters
+from tests.support import loopback_client
 
 from .conftest import ClientFor
 
 pytestmark = pytest.mark.anyio
 
 
-def litellm_client(server: LoopbackLLMServer, model: str, **options: Any) -> LLMClient:
+def litellm_client(server: LoopbackLLMServer, model: str) -> LLMClient:
     """A client that sends every model, OpenAI's own included, through litellm."""
-    base = server.anthropic_base_url if model.startswith("anthropic/") else server.openai_base_url
     stack = default_middleware(routing=ProviderRoutingMiddleware(routes=()))
-    return LLMClient(model=model, api_key="test", api_base=base, stack=stack, **options)
+    return loopback_client(server, model, stack=stack, max_retries=None, max_tokens=None)
 
 
 async def body_of(client: LLMClient, server: LoopbackLLMServer, **options: Any) -> dict[str, Any]:
@@ -136,9 +136,7 @@ async def test_bad_values_are_configuration_errors(
 
 
 async def test_an_unknown_provider_is_a_configuration_error(server: LoopbackLLMServer) -> None:
-    client = LLMClient(
-        model="nosuchprovider/model", api_key="test", api_base=server.openai_base_url
-    )
+    client = loopback_client(server, "nosuchprovider/model")
     with pytest.raises(ConfigurationError, match="provider/model"):
         await client.generate(input="hi")
     assert server.requests == []

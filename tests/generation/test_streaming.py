@@ -18,7 +18,7 @@ from typing import Any
 import anyio
 import pytest
 
-from llm_factory_toolkit import StreamChunk, ToolCall, ToolCallDenied, ToolFactory
+from llm_factory_toolkit import ToolCall, ToolCallDenied, ToolFactory
 from llm_factory_toolkit.pipeline import events as ev
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
@@ -28,14 +28,11 @@ from llm_factory_toolkit.testing import (
     capture_events,
 )
 from llm_factory_toolkit.transports.litellm_bridge import shared_loop_thread
+from tests.support import collect, eventually
 
 from .conftest import ClientFor, sent_messages
 
 pytestmark = pytest.mark.anyio
-
-
-async def collect(stream: Any) -> list[StreamChunk]:
-    return [chunk async for chunk in stream]
 
 
 async def test_text_streams_then_one_final_chunk(client_for: ClientFor, server: Any) -> None:
@@ -171,15 +168,6 @@ def litellm_loop_tasks() -> int:
 
     loop = shared_loop_thread().loop
     return asyncio.run_coroutine_threadsafe(count(), loop).result(timeout=5)
-
-
-async def eventually(predicate: Any, seconds: float = 3.0) -> None:
-    """Poll state that changes on another thread (the server's, the loop thread's)."""
-    for _ in range(int(seconds / 0.005)):
-        if predicate():
-            return
-        await anyio.sleep(0.005)
-    assert predicate(), "condition not reached in time"
 
 
 class Baseline:

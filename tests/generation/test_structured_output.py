@@ -14,7 +14,12 @@ import pytest
 from openai.lib._pydantic import to_strict_json_schema
 from pydantic import BaseModel, Field
 
-from llm_factory_toolkit import ConfigurationError, StructuredOutputError, ToolFactory
+from llm_factory_toolkit import (
+    ConfigurationError,
+    GenerationResult,
+    StructuredOutputError,
+    ToolFactory,
+)
 from llm_factory_toolkit.middleware.structured_output import (
     InvalidOutput,
     normalize_response_format,
@@ -158,6 +163,19 @@ async def test_a_fenced_json_answer_is_accepted(
 # -- tools first ----------------------------------------------------------------------------
 
 
+class Report(BaseModel):
+    city: str
+    celsius: int
+
+
+async def weather_report(client_for: ClientFor, weather: ToolFactory) -> GenerationResult:
+    """Asks for the weather in Paris as a ``Report``, with the weather tool and no retries."""
+    client = client_for(tool_factory=weather)
+    return await client.generate(
+        input="Weather in Paris?", response_format=Report, structured_output_retries=0
+    )
+
+
 async def test_tools_run_first_then_the_structured_answer(
     client_for: ClientFor, server: LoopbackLLMServer, weather: ToolFactory, wire: str
 ) -> None:
@@ -166,19 +184,11 @@ async def test_tools_run_first_then_the_structured_answer(
     On the Anthropic wire the format is held back while tools are offered (litellm would
     force its JSON tool and lock ours out), so a JSON answer there is plain text.
     """
-
-    class Report(BaseModel):
-        city: str
-        celsius: int
-
     server.script(
         ToolCalls([ToolCallSpec("get_weather", {"city": "Paris"})]),
         JSONReply({"city": "Paris", "celsius": 21}),
     )
-    client = client_for(tool_factory=weather)
-    result = await client.generate(
-        input="Weather in Paris?", response_format=Report, structured_output_retries=0
-    )
+    result = await weather_report(client_for, weather)
     assert result.content == Report(city="Paris", celsius=21)
     first = server.requests[0].body
     assert first is not None
@@ -196,20 +206,12 @@ async def test_a_free_text_answer_after_tools_gets_one_final_request(
     It does not use up a retry: on the Anthropic wire it is the first request that carries
     the format at all (litellm's forced JSON tool would have locked the tools out before).
     """
-
-    class Report(BaseModel):
-        city: str
-        celsius: int
-
     server.script(
         ToolCalls([ToolCallSpec("get_weather", {"city": "Paris"})]),
         Text("It is 21 degrees in Paris."),
         answer(wire, {"city": "Paris", "celsius": 21}),
     )
-    client = client_for(tool_factory=weather)
-    result = await client.generate(
-        input="Weather in Paris?", response_format=Report, structured_output_retries=0
-    )
+    result = await weather_report(client_for, weather)
     assert result.content == Report(city="Paris", celsius=21)
     final = server.requests[2].body
     assert final is not None

@@ -14,8 +14,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from structlog.testing import capture_logs
 
-from llm_factory_toolkit import LLMClient, Telemetry, ToolFactory
-from llm_factory_toolkit.testing import LoopbackLLMServer
+from llm_factory_toolkit import Telemetry
 
 
 @dataclass
@@ -69,36 +68,6 @@ def children_of(spans: Sequence[ReadableSpan], parent: ReadableSpan) -> list[str
     """Names of ``parent``'s direct children, in start order."""
     kids = [s for s in spans if parent_id(s) == span_id(parent)]
     return [s.name for s in sorted(kids, key=lambda s: s.start_time or 0)]
-
-
-def weather_factory() -> ToolFactory:
-    """One sync tool, ``get_weather(city)``."""
-
-    def get_weather(city: str) -> dict[str, object]:
-        return {"city": city, "celsius": 21}
-
-    factory = ToolFactory()
-    factory.register_tool(
-        get_weather,
-        description="Current weather for a city.",
-        parameters={
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    )
-    return factory
-
-
-def loopback_client(server: LoopbackLLMServer, model: str, **kwargs: Any) -> LLMClient:
-    """A client whose model calls go to the loopback server: through litellm, or through the
-    openai SDK on the Responses route for OpenAI's own models (close it: it pools connections).
-    """
-    anthropic = model.startswith("anthropic/")
-    base = server.anthropic_base_url if anthropic else server.openai_base_url
-    return LLMClient(
-        model=model, api_key="test", api_base=base, max_tokens=256, max_retries=0, **kwargs
-    )
 
 
 @contextmanager

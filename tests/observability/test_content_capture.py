@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from opentelemetry.sdk.trace import ReadableSpan
 
 from llm_factory_toolkit import LLMClient, ToolFactory
@@ -21,8 +20,9 @@ from llm_factory_toolkit.testing import (
     ToolCallSpec,
     capture_events,
 )
+from tests.support import loopback_client, weather_factory
 
-from .conftest import Traces, captured_logs, loopback_client, new_traces, weather_factory
+from .conftest import Traces, captured_logs, new_traces
 
 pytestmark = pytest.mark.anyio
 

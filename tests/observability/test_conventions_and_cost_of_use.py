@@ -15,8 +15,9 @@ from opentelemetry.semconv._incubating.metrics import gen_ai_metrics
 from llm_factory_toolkit import LLMClient, ServerError, ToolCall, ToolCallDenied
 from llm_factory_toolkit.telemetry import semconv
 from llm_factory_toolkit.testing import Fail, ScriptedTransport, Text, ToolCalls, ToolCallSpec
+from tests.support import weather_factory
 
-from .conftest import Traces, weather_factory
+from .conftest import Traces
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "otel_tracing.py"
 DEPRECATED = {

@@ -7,8 +7,7 @@ import sys
 import textwrap
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from llm_factory_toolkit import LLMClient, ModelCall, ModelResponse, Usage
 from llm_factory_toolkit.events import UsageRecorded
@@ -19,13 +18,12 @@ from llm_factory_toolkit.testing import (
     Text,
     ToolCalls,
     ToolCallSpec,
+    Usage as Tokens,
     capture_events,
 )
-from llm_factory_toolkit.testing import Usage as Tokens
 from llm_factory_toolkit.transports import cost
 from llm_factory_toolkit.transports.litellm_loader import load_litellm
-
-from .conftest import loopback_client, weather_factory
+from tests.support import loopback_client, weather_factory
 
 PRICED_MODELS = [
     "openai/gpt-4o",

@@ -11,8 +11,9 @@ import pytest
 
 from llm_factory_toolkit import LLMClient, RateLimitError, ToolFactory
 from llm_factory_toolkit.testing import Fail, ScriptedTransport, Text, ToolCalls, ToolCallSpec
+from tests.support import weather_factory
 
-from .conftest import captured_logs, weather_factory
+from .conftest import captured_logs
 
 pytestmark = pytest.mark.anyio
 

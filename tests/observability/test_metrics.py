@@ -20,8 +20,7 @@ from llm_factory_toolkit.testing import (
     ToolCallSpec,
     Usage,
 )
-
-from .conftest import loopback_client, weather_factory
+from tests.support import loopback_client, weather_factory
 
 pytestmark = pytest.mark.anyio
 

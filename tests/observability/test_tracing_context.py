@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from contextlib import aclosing
 
 import anyio
@@ -13,8 +14,9 @@ from opentelemetry.trace import StatusCode
 
 from llm_factory_toolkit import LLMClient, ToolFactory
 from llm_factory_toolkit.testing import ScriptedTransport, Stall, Text, ToolCalls, ToolCallSpec
+from tests.support import weather_factory
 
-from .conftest import Traces, children_of, parent_id, span_id, weather_factory
+from .conftest import Traces, children_of, parent_id, span_id
 
 pytestmark = pytest.mark.anyio
 
@@ -24,6 +26,18 @@ MODEL = "openai/gpt-4o-mini"
 def two_calls(name: str) -> ToolCalls:
     return ToolCalls(
         [ToolCallSpec(name, {"n": 1}, id="first"), ToolCallSpec(name, {"n": 2}, id="second")]
+    )
+
+
+def probe_twice(probe: Callable[[int], object], traces: Traces) -> LLMClient:
+    """A traced client whose model calls the tool ``probe`` twice in one turn, then answers."""
+    factory = ToolFactory()
+    factory.register_tool(probe, parameters={"type": "object", "properties": {"n": {}}})
+    return LLMClient(
+        model=MODEL,
+        transport=ScriptedTransport(two_calls("probe"), Text("done")),
+        tool_factory=factory,
+        telemetry=traces.telemetry(),
     )
 
 
@@ -71,14 +85,7 @@ async def test_parallel_sync_tools_see_their_span_in_worker_threads(traces: Trac
         seen[n] = (current_span_id(), threading.get_ident())
         return "ok"
 
-    factory = ToolFactory()
-    factory.register_tool(probe, parameters={"type": "object", "properties": {"n": {}}})
-    client = LLMClient(
-        model=MODEL,
-        transport=ScriptedTransport(two_calls("probe"), Text("done")),
-        tool_factory=factory,
-        telemetry=traces.telemetry(),
-    )
+    client = probe_twice(probe, traces)
     await client.generate(input="go")
     ids = spans_by_call_id(traces)
     assert seen[1][0] == ids["first"] and seen[2][0] == ids["second"]
@@ -96,14 +103,7 @@ async def test_parallel_async_tools_see_their_span_in_the_task_group(traces: Tra
         seen[n] = current_span_id()
         return "ok"
 
-    factory = ToolFactory()
-    factory.register_tool(probe, parameters={"type": "object", "properties": {"n": {}}})
-    client = LLMClient(
-        model=MODEL,
-        transport=ScriptedTransport(two_calls("probe"), Text("done")),
-        tool_factory=factory,
-        telemetry=traces.telemetry(),
-    )
+    client = probe_twice(probe, traces)
     with anyio.fail_after(5):
         await client.generate(input="go")
     ids = spans_by_call_id(traces)

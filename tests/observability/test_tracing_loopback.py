@@ -18,8 +18,9 @@ from llm_factory_toolkit.testing import (
     ToolCallSpec,
     Usage,
 )
+from tests.support import loopback_client, weather_factory
 
-from .conftest import Traces, children_of, loopback_client, weather_factory
+from .conftest import Traces, children_of
 
 pytestmark = pytest.mark.anyio
 

@@ -32,8 +32,9 @@ from llm_factory_toolkit.testing import (
     ToolCallSpec,
     Usage,
 )
+from tests.support import weather_factory
 
-from .conftest import Traces, children_of, weather_factory
+from .conftest import Traces, children_of
 
 pytestmark = pytest.mark.anyio
 

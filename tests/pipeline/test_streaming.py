@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 import anyio
 import pytest
 
-from llm_factory_toolkit import LLMClient, ModelCall, ProviderError, StreamChunk, ToolFactory
+from llm_factory_toolkit import LLMClient, ModelCall, ProviderError
 from llm_factory_toolkit.events import StreamChunkReceived
 from llm_factory_toolkit.pipeline.context import ModelHandler, ModelResponse
 from llm_factory_toolkit.testing import (
@@ -20,24 +20,9 @@ from llm_factory_toolkit.testing import (
     capture_events,
 )
 from llm_factory_toolkit.transports.base import StreamDelta
+from tests.support import collect, weather_factory
 
 pytestmark = pytest.mark.anyio
-
-
-def weather_factory(calls: list[str]) -> ToolFactory:
-    def get_weather(city: str) -> dict[str, str]:
-        calls.append(city)
-        return {"city": city, "sky": "sunny"}
-
-    factory = ToolFactory()
-    factory.register_tool(
-        get_weather, parameters={"type": "object", "properties": {"city": {"type": "string"}}}
-    )
-    return factory
-
-
-async def collect(stream: AsyncGenerator[StreamChunk, None]) -> list[StreamChunk]:
-    return [chunk async for chunk in stream]
 
 
 async def test_text_arrives_in_pieces_then_a_final_chunk_with_the_result() -> None:
@@ -60,7 +45,9 @@ async def test_tools_run_mid_stream_and_the_follow_up_streams_on() -> None:
         ToolCalls([ToolCallSpec("get_weather", {"city": "Paris"})], content="Checking. "),
         Text("It is sunny.", chunk_size=6),
     )
-    client = LLMClient(model="scripted/m", transport=transport, tool_factory=weather_factory(ran))
+    client = LLMClient(
+        model="scripted/m", transport=transport, tool_factory=weather_factory(calls=ran)
+    )
     with capture_events(client.events) as events:
         chunks = await collect(await client.generate(input="weather?", stream=True))
     text = "".join(c.content for c in chunks)

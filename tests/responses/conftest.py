@@ -9,26 +9,42 @@ import pytest
 
 from llm_factory_toolkit import LLMClient, ToolFactory
 from llm_factory_toolkit.testing import LoopbackLLMServer
+from tests.support import loopback_client, weather_factory
 
 MODEL = "openai/gpt-4o-mini"
+
+WEB_CALL = {
+    "type": "web_search_call",
+    "id": "ws_1",
+    "status": "completed",
+    "action": {"type": "search", "query": "launch checklist"},
+}
+"""A hosted web search, as a Responses answer lists it."""
+
+FILE_CALL = {
+    "type": "file_search_call",
+    "id": "fs_1",
+    "status": "completed",
+    "queries": ["launch checklist"],
+    "results": [{"file_id": "file_1", "filename": "plan.md", "score": 0.9, "text": "Step 1"}],
+}
+"""A hosted file search with its results, as a Responses answer lists it."""
 
 ClientFor = Callable[..., LLMClient]
 
 
 @pytest.fixture
 async def client_for(server: LoopbackLLMServer) -> AsyncIterator[ClientFor]:
-    """Builds ``LLMClient``s on the Responses route, talking to the loopback server.
+    """Builds ``LLMClient``s on the Responses route, talking to the loopback server; no
+    ``max_tokens`` is sent unless a test gives one.
 
     The clients are closed after the test, so no pooled connection outlives its event loop.
     """
     built: list[LLMClient] = []
 
     def build(model: str = MODEL, **options: Any) -> LLMClient:
-        options.setdefault("max_retries", 0)
-        base = (
-            server.anthropic_base_url if model.startswith("anthropic/") else server.openai_base_url
-        )
-        built.append(LLMClient(model=model, api_key="test", api_base=base, **options))
+        options.setdefault("max_tokens", None)
+        built.append(loopback_client(server, model, **options))
         return built[-1]
 
     yield build
@@ -40,23 +56,10 @@ async def client_for(server: LoopbackLLMServer) -> AsyncIterator[ClientFor]:
 def tools() -> ToolFactory:
     """``get_weather`` (strict schema) and ``get_time`` (optional argument: not strict)."""
 
-    def get_weather(city: str) -> dict[str, object]:
-        return {"city": city, "celsius": 21}
-
     def get_time(tz: str = "UTC") -> str:
         return f"12:00 {tz}"
 
-    factory = ToolFactory()
-    factory.register_tool(
-        get_weather,
-        description="Current weather for a city.",
-        parameters={
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-            "additionalProperties": False,
-        },
-    )
+    factory = weather_factory(strict=True)
     factory.register_tool(
         get_time,
         description="The time in a timezone.",

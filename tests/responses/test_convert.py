@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from openai.types.responses import Response
 
 from llm_factory_toolkit import ConfigurationError
@@ -21,6 +20,8 @@ from llm_factory_toolkit.transports.responses_convert import (
 )
 from llm_factory_toolkit.transports.responses_output import StreamReader, model_response_from
 from llm_factory_toolkit.transports.responses_schema import is_strict_schema
+
+from .conftest import FILE_CALL, WEB_CALL
 
 
 def test_content_parts() -> None:
@@ -194,19 +195,6 @@ def _response(output: list[dict[str, Any]], **fields: Any) -> Response:
 
 
 def test_hosted_search_items_and_reasoning_go_to_metadata() -> None:
-    search = {
-        "type": "web_search_call",
-        "id": "ws_1",
-        "status": "completed",
-        "action": {"type": "search", "query": "launch news"},
-    }
-    files = {
-        "type": "file_search_call",
-        "id": "fs_1",
-        "status": "completed",
-        "queries": ["launch"],
-        "results": [{"file_id": "file_1", "filename": "plan.md", "score": 0.9, "text": "Step"}],
-    }
     reasoning = {
         "type": "reasoning",
         "id": "rs_1",
@@ -219,9 +207,9 @@ def test_hosted_search_items_and_reasoning_go_to_metadata() -> None:
         "status": "completed",
         "content": [{"type": "refusal", "refusal": "No."}],
     }
-    response = model_response_from(_response([reasoning, search, files, refusal]))
+    response = model_response_from(_response([reasoning, WEB_CALL, FILE_CALL, refusal]))
     assert response.content is None and response.finish_reason == "stop"
-    assert response.metadata["web_search_calls"] == [search]
+    assert response.metadata["web_search_calls"] == [WEB_CALL]
     assert response.metadata["file_search_calls"][0]["results"][0]["filename"] == "plan.md"
     assert response.metadata["reasoning"][0]["summary"][0]["text"] == "I"
     assert response.metadata["refusal"] == "No."

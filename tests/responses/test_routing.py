@@ -12,6 +12,7 @@ from llm_factory_toolkit.transports.openai_responses import (
     OpenAIResponsesTransport,
     is_openai_model,
 )
+from tests.support import loopback_client
 
 from .conftest import ClientFor
 
@@ -72,8 +73,6 @@ async def test_user_routes_replace_the_standard_ones(server: LoopbackLLMServer) 
     """A stack with ``routes=()`` sends even OpenAI's models through litellm."""
     server.script(Text("via litellm"))
     stack = default_middleware(routing=ProviderRoutingMiddleware(routes=()))
-    client = LLMClient(
-        model="openai/gpt-4o-mini", api_key="test", api_base=server.openai_base_url, stack=stack
-    )
+    client = loopback_client(server, "openai/gpt-4o-mini", stack=stack)
     assert (await client.generate(input="hi")).content == "via litellm"
     assert server.requests[0].api == "chat"

@@ -16,8 +16,9 @@ import pytest
 from llm_factory_toolkit import ConfigurationError, ToolFactory
 from llm_factory_toolkit.exceptions import UnsupportedFeatureError
 from llm_factory_toolkit.testing import LoopbackLLMServer, Malformed, Text
+from tests.support import final_result
 
-from .conftest import ClientFor
+from .conftest import FILE_CALL, WEB_CALL, ClientFor
 
 pytestmark = pytest.mark.anyio
 
@@ -88,21 +89,6 @@ async def test_citations_kept_on_result(
     assert result.metadata["annotations"] == [CITATION, FILE_CITATION]
 
 
-WEB_CALL = {
-    "type": "web_search_call",
-    "id": "ws_1",
-    "status": "completed",
-    "action": {"type": "search", "query": "launch checklist"},
-}
-FILE_CALL = {
-    "type": "file_search_call",
-    "id": "fs_1",
-    "status": "completed",
-    "queries": ["launch checklist"],
-    "results": [{"file_id": "file_1", "filename": "plan.md", "score": 0.9, "text": "Step 1"}],
-}
-
-
 def _hosted_search_response() -> dict[str, Any]:
     """A Responses answer that used both hosted searches, as the OpenAI API sends it."""
     message = {
@@ -166,11 +152,7 @@ async def test_hosted_search_items_reach_the_result(
     server.script(_verbatim(stream))
     client = client_for()
     search: dict[str, Any] = {"web_search": True, "file_search": {"vector_store_ids": ["vs_1"]}}
-    if stream:
-        chunks = [c async for c in await client.generate("Checklist?", stream=True, **search)]
-        result = chunks[-1].result
-    else:
-        result = await client.generate(input="Checklist?", **search)
+    result = await final_result(client, stream, input="Checklist?", **search)
     assert result is not None and result.content == "Step 1."
     assert result.metadata["web_search_calls"] == [WEB_CALL]
     assert result.metadata["file_search_calls"] == [FILE_CALL]
@@ -244,11 +226,7 @@ async def test_litellm_web_search_options_and_citations(
     server.script(Text("AI news: all good.", annotations=[CITATION]))
     client = client_for("openai/local-model")
     options = {"search_context_size": "low"}
-    if stream:
-        chunks = [c async for c in await client.generate("news", stream=True, web_search=options)]
-        result = chunks[-1].result
-    else:
-        result = await client.generate(input="news", web_search=options)
+    result = await final_result(client, stream, input="news", web_search=options)
     sent = server.requests[0].body
     assert sent is not None and server.requests[0].api == "chat"
     assert sent["web_search_options"] == {"search_context_size": "low"}

@@ -23,8 +23,9 @@ from llm_factory_toolkit.testing import (
     ToolCallSpec,
     capture_events,
 )
+from tests.support import loopback_client, offered_tools, tool_results
 
-from .helpers import MODELS, client_for, offered_tools, status_of, tool_results
+from .helpers import MODELS, status_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.parametrize("model", MODELS)]
 
@@ -47,7 +48,9 @@ async def test_a_multi_iteration_tool_loop(server: LoopbackLLMServer, model: str
         ToolCalls([ToolCallSpec("add", {"a": 3, "b": 4}, id="call_b")]),
         Text("1+2 is 3 and 3+4 is 7."),
     )
-    result = await client_for(server, model, calculator()).generate(input="Add things.")
+    result = await loopback_client(server, model, tool_factory=calculator()).generate(
+        input="Add things."
+    )
 
     assert result.content == "1+2 is 3 and 3+4 is 7."
     assert result.iterations == 3 and result.finish_reason == "stop"
@@ -84,7 +87,7 @@ async def test_parallel_calls_run_concurrently_and_keep_call_order(
         ),
         Text("They met."),
     )
-    result = await client_for(server, model, factory).generate(input="Meet.")
+    result = await loopback_client(server, model, tool_factory=factory).generate(input="Meet.")
 
     tool_messages = [m for m in result.tool_messages if m["role"] == "tool"]
     assert [m["tool_call_id"] for m in tool_messages] == ["call_1", "call_2"]
@@ -112,7 +115,7 @@ async def test_concurrency_is_bounded_by_max_concurrent_tools(
         ToolCalls([ToolCallSpec("work", {"n": n}, id=f"call_{n}") for n in range(5)]),
         Text("Done."),
     )
-    client = client_for(server, model, factory)
+    client = loopback_client(server, model, tool_factory=factory)
     result = await client.generate(input="Work.", max_concurrent_tools=2)
 
     assert peak == 2
@@ -140,7 +143,7 @@ async def test_nested_calls_run_through_the_stages(server: LoopbackLLMServer, mo
     server.script(
         ToolCalls([ToolCallSpec("report", {"keys": ["a", "b", "c"]}, id="call_r")]), Text("ok")
     )
-    client = client_for(server, model, factory)
+    client = loopback_client(server, model, tool_factory=factory)
     with capture_events(client.events) as log:
         result = await client.generate(input="Report.", tool_execution_context={"tenant": "acme"})
 
@@ -189,7 +192,7 @@ async def test_mock_mode_never_runs_the_real_tools(server: LoopbackLLMServer, mo
         ),
         Text("All mocked."),
     )
-    client = client_for(server, model, factory)
+    client = loopback_client(server, model, tool_factory=factory)
     with capture_events(client.events) as log:
         await client.generate(input="Go.", mock_tools=True)
 
@@ -228,7 +231,7 @@ async def test_a_before_hook_denies_and_an_after_hook_transforms(
         ),
         Text("Not allowed."),
     )
-    client = client_for(server, model, factory)
+    client = loopback_client(server, model, tool_factory=factory)
 
     @client.hooks.before_tool_call
     def only_admins(call: Any) -> None:
@@ -282,7 +285,7 @@ async def test_each_bad_input_becomes_an_error_result_and_the_loop_goes_on(
         ),
         Text("Recovered."),
     )
-    client = client_for(server, model, factory)
+    client = loopback_client(server, model, tool_factory=factory)
     with capture_events(client.events) as log, anyio.fail_after(4):
         result = await client.generate(input="Try.", tool_timeout=0.2)
 
@@ -306,7 +309,7 @@ async def test_reaching_max_tool_iterations_is_reported_with_the_transcript(
         ToolCalls([ToolCallSpec("add", {"a": 2, "b": 2}, id="call_2")]),
         Text("never reached"),
     )
-    result = await client_for(server, model, calculator()).generate(
+    result = await loopback_client(server, model, tool_factory=calculator()).generate(
         input="Loop.", max_tool_iterations=2
     )
 
@@ -329,7 +332,7 @@ async def test_use_tools_filters_and_tool_messages_persist_a_conversation(
         Text("7."),
         Text("Still 7."),
     )
-    client = client_for(server, model, factory)
+    client = loopback_client(server, model, tool_factory=factory)
     history: list[dict[str, Any]] = [{"role": "user", "content": "2+5?"}]
     result = await client.generate(input=history, use_tools=["add"])
     assert list(offered_tools(server.requests[0])) == ["add"]
@@ -367,7 +370,7 @@ async def test_tools_behave_the_same_when_streaming(server: LoopbackLLMServer, m
         ),
         Text("Forty-two, and one timed out.", chunk_size=6),
     )
-    client = client_for(server, model, factory)
+    client = loopback_client(server, model, tool_factory=factory)
     with anyio.fail_after(4):
         stream = await client.generate(input="Go.", stream=True, tool_timeout=0.3)
         chunks = [chunk async for chunk in stream]

@@ -13,14 +13,19 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from llm_factory_toolkit import ToolFactory
-from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
-from llm_factory_toolkit.testing import capture_events as capture
+from llm_factory_toolkit.testing import (
+    LoopbackLLMServer,
+    Text,
+    ToolCalls,
+    ToolCallSpec,
+    capture_events as capture,
+)
+from tests.support import loopback_client
 
-from .helpers import MODELS, client_for
+from .helpers import MODELS
 
 MARKER = "zq-secret-"
 """Prefix of every generated value, so a match in a body can only be a leak."""
@@ -98,7 +103,7 @@ async def test_no_context_value_reaches_a_request_body_or_an_event(
 ) -> None:
     received: dict[str, Any] = {}
     script(server)
-    client = client_for(server, model, leaking_tools(received))
+    client = loopback_client(server, model, tool_factory=leaking_tools(received))
     with capture(client.events) as log:
         result = await client.generate(input="Check my account.", tool_execution_context=context)
 

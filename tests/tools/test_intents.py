@@ -24,8 +24,9 @@ from llm_factory_toolkit.testing import (
     ToolCallSpec,
     capture_events,
 )
+from tests.support import loopback_client, offered_tools
 
-from .helpers import MODELS, client_for, offered_tools
+from .helpers import MODELS
 
 pytestmark = pytest.mark.anyio
 
@@ -60,7 +61,7 @@ async def test_plan_without_running_then_execute_after_approval(
             content="I will email and update.",
         )
     )
-    client = client_for(server, model, crm(sent))
+    client = loopback_client(server, model, tool_factory=crm(sent))
     intent = await client.generate_tool_intent(
         input="Email Ann.", use_tools=["send_email", "update_crm"], tool_choice="required"
     )
@@ -93,7 +94,9 @@ async def test_plan_without_running_then_execute_after_approval(
 
 async def test_a_plain_answer_plans_no_calls(server: LoopbackLLMServer) -> None:
     server.script(Text("No tool needed."))
-    intent = await client_for(server, MODELS[0], crm([])).generate_tool_intent(input="Hello")
+    intent = await loopback_client(server, MODELS[0], tool_factory=crm([])).generate_tool_intent(
+        input="Hello"
+    )
     assert (intent.content, intent.tool_calls) == ("No tool needed.", None)
 
 
@@ -107,7 +110,7 @@ async def test_a_call_with_unparseable_arguments_is_skipped(server: LoopbackLLMS
             ]
         )
     )
-    client = client_for(server, MODELS[0], crm(sent))
+    client = loopback_client(server, MODELS[0], tool_factory=crm(sent))
     intent = await client.generate_tool_intent(input="Go.")
     assert intent.tool_calls is not None
     bad = intent.tool_calls[0]

@@ -11,41 +11,20 @@ import threading
 import anyio
 import pytest
 
-from llm_factory_toolkit import ConfigurationError, LLMClient, ToolFactory
+from llm_factory_toolkit import ConfigurationError, LLMClient
 from llm_factory_toolkit.testing import LoopbackLLMServer, Stall, Text, ToolCalls, ToolCallSpec
+from tests.support import eventually, final_result, loopback_client, weather_factory
 
 pytestmark = pytest.mark.anyio
 
 MODELS = ["anthropic/claude-test", "openai/local-model"]
 
 
-def client_for(server: LoopbackLLMServer, model: str, **kwargs: object) -> LLMClient:
-    base = server.anthropic_base_url if model.startswith("anthropic/") else server.openai_base_url
-    return LLMClient(model=model, api_key="test", api_base=base, max_tokens=256, **kwargs)
-
-
-def weather_factory() -> ToolFactory:
-    def get_weather(city: str) -> dict[str, object]:
-        return {"city": city, "celsius": 21}
-
-    factory = ToolFactory()
-    factory.register_tool(
-        get_weather,
-        description="Current weather for a city.",
-        parameters={
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    )
-    return factory
-
-
 @pytest.mark.parametrize("model", MODELS)
 async def test_text_generation(server: LoopbackLLMServer, model: str) -> None:
     """One plain turn: the reply, its usage, and the request the provider received."""
     server.script(Text("Bonjour!"))
-    result = await client_for(server, model).generate(
+    result = await loopback_client(server, model).generate(
         input=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello"}]
     )
     assert result.content == "Bonjour!"
@@ -59,7 +38,7 @@ async def test_text_generation(server: LoopbackLLMServer, model: str) -> None:
 async def test_streaming_text(server: LoopbackLLMServer, model: str) -> None:
     """A streamed turn arrives in several chunks that add up to the answer."""
     server.script(Text("Streaming works fine.", chunk_size=5))
-    stream = await client_for(server, model).generate(input="Hi", stream=True)
+    stream = await loopback_client(server, model).generate(input="Hi", stream=True)
     chunks = [chunk async for chunk in stream]
     assert "".join(c.content for c in chunks) == "Streaming works fine."
     assert len(chunks) >= 4
@@ -75,13 +54,8 @@ async def test_a_tool_round_trip(server: LoopbackLLMServer, model: str, stream: 
         ToolCalls([ToolCallSpec("get_weather", {"city": "Paris"})], content="Let me check."),
         Text("21 degrees in Paris."),
     )
-    client = client_for(server, model, tool_factory=weather_factory())
-    if stream:
-        chunks = [c async for c in await client.generate(input="Weather?", stream=True)]
-        result = chunks[-1].result
-        assert result is not None
-    else:
-        result = await client.generate(input="Weather?")
+    client = loopback_client(server, model, tool_factory=weather_factory())
+    result = await final_result(client, stream, input="Weather?")
     assert result.content == "21 degrees in Paris."
     assert result.payloads[0]["payload"] == {"city": "Paris", "celsius": 21}
     assert len(server.requests) == 2
@@ -107,13 +81,11 @@ async def test_construction_needs_no_key_and_no_network() -> None:
 async def test_cancellation_aborts_the_http_request(server: LoopbackLLMServer, model: str) -> None:
     """Cancelling the caller stops waiting at once and the server sees the disconnect."""
     server.script(Stall(5.0))
-    client = client_for(server, model)
+    client = loopback_client(server, model)
     threads_before = threading.active_count()
     started = anyio.current_time()
     with anyio.move_on_after(0.3):
         await client.generate(input="hi")
     assert anyio.current_time() - started < 1.0
-    with anyio.fail_after(3):
-        while server.disconnects < 1:
-            await anyio.sleep(0.01)
+    await eventually(lambda: server.disconnects >= 1)
     assert threading.active_count() <= threads_before + 1  # at most the litellm loop thread
