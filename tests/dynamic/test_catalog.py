@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from llm_factory_toolkit import InMemoryToolCatalog, ToolCatalog, ToolCatalogEntry, ToolFactory
 from llm_factory_toolkit.tools.catalog_text import STOP_WORDS, query_words, stem, text_words
