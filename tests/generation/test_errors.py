@@ -82,6 +82,11 @@ def each_failure(cases: list[Case]) -> pytest.MarkDecorator:
     )
 
 
+def timeout_for(turn: Turn) -> float:
+    """Short only where the timeout is the failure under test, so a busy machine is no flake."""
+    return 0.3 if isinstance(turn, Stall) else 30.0
+
+
 @STREAMED
 @each_failure(FAILURES)
 async def test_litellm_failures_are_mapped(
@@ -95,7 +100,7 @@ async def test_litellm_failures_are_mapped(
 ) -> None:
     server.script(turn)
     with pytest.raises(ProviderError) as caught:
-        await final_result(client_for(timeout=0.3), stream, input="hi")
+        await final_result(client_for(timeout=timeout_for(turn)), stream, input="hi")
     error = caught.value
     assert type(error) is kind, f"{type(error).__name__}: {error}"
     assert error.status_code == status
@@ -159,7 +164,10 @@ async def test_openai_sdk_failures_are_mapped(
 ) -> None:
     server.script(turn)
     async with openai.AsyncOpenAI(
-        base_url=server.openai_base_url, api_key="test", max_retries=0, timeout=0.3
+        base_url=server.openai_base_url,
+        api_key="test",
+        max_retries=0,
+        timeout=timeout_for(turn),
     ) as sdk:
         with (
             pytest.raises(ProviderError) as caught,

@@ -31,8 +31,25 @@ def slow_echo_factory(delays: dict[str, float]) -> ToolFactory:
 
 
 async def test_parallel_results_are_appended_in_call_order() -> None:
-    """Calls in one turn run concurrently, yet their messages keep the model's order."""
-    factory = slow_echo_factory({"first": 0.05, "second": 0.0, "third": 0.02})
+    """Calls in one turn run concurrently, yet their messages keep the model's order.
+
+    Each call waits until all three have started, so run one by one they would never finish;
+    and they finish in reverse order, so the messages' order is the model's, not completion's.
+    """
+    started: list[str] = []
+    all_started = anyio.Event()
+
+    async def echo(word: str) -> str:
+        started.append(word)
+        if len(started) == 3:
+            all_started.set()
+        with anyio.fail_after(5):
+            await all_started.wait()
+        await anyio.sleep({"first": 0.03, "second": 0.02, "third": 0.0}[word])
+        return word.upper()
+
+    factory = ToolFactory()
+    factory.register_tool(echo)
     calls = [ToolCallSpec("echo", {"word": w}, id=f"id_{w}") for w in ("first", "second", "third")]
     client = LLMClient(
         model="scripted/m",
@@ -40,9 +57,7 @@ async def test_parallel_results_are_appended_in_call_order() -> None:
         transport=ScriptedTransport(ToolCalls(calls), Text("done")),
     )
     with capture_events(client.events) as events:
-        started = anyio.current_time()
         result = await client.generate(input="go")
-        elapsed = anyio.current_time() - started
     tool_results = [m for m in result.tool_messages if m["role"] == "tool"]
     assert [m["tool_call_id"] for m in tool_results] == ["id_first", "id_second", "id_third"]
     assert [m["content"] for m in tool_results] == ["FIRST", "SECOND", "THIRD"]
@@ -51,8 +66,32 @@ async def test_parallel_results_are_appended_in_call_order() -> None:
         "id_second",
         "id_third",
     ]
-    assert elapsed < 0.07 + 0.5  # concurrent: far below the sum when run one by one
     assert [p["payload"] for p in result.payloads] == ["FIRST", "SECOND", "THIRD"]
+
+
+async def test_max_concurrent_tools_bounds_the_round() -> None:
+    """With max_concurrent_tools=1 the calls of a turn run one at a time."""
+    running, peak = 0, 0
+
+    async def probe(n: int) -> int:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await anyio.sleep(0.01)
+        running -= 1
+        return n
+
+    factory = ToolFactory()
+    factory.register_tool(probe)
+    calls = [ToolCallSpec("probe", {"n": n}) for n in range(4)]
+    client = LLMClient(
+        model="scripted/m",
+        tool_factory=factory,
+        transport=ScriptedTransport(ToolCalls(calls), Text("done")),
+    )
+    result = await client.generate(input="go", max_concurrent_tools=1)
+    assert peak == 1
+    assert [m["content"] for m in result.tool_messages if m["role"] == "tool"] == list("0123")
 
 
 async def test_max_tool_iterations_stops_with_a_detectable_result() -> None:
