@@ -13,21 +13,24 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from typing import Any
-
-import structlog
 
 LOGGER_NAME = "llm_factory_toolkit"
 
 _LEVELS = {"debug": logging.DEBUG, "warning": logging.WARNING, "error": logging.ERROR}
-_configured_logger = structlog.get_logger(LOGGER_NAME)
 
 
 def library_logger(level: str = "debug") -> Any | None:
     """The application's structlog setup if it made one, else the quiet stdlib route; None
-    when the standard library would drop an event of ``level`` anyway (the common case)."""
-    if structlog.is_configured():
-        return _configured_logger
+    when the standard library would drop an event of ``level`` anyway (the common case).
+
+    structlog itself is imported only when an event is actually logged: an application that
+    configured it has imported it already.
+    """
+    structlog = sys.modules.get("structlog")
+    if structlog is not None and structlog.is_configured():
+        return _configured_logger()
     if not logging.getLogger(LOGGER_NAME).isEnabledFor(_LEVELS[level]):
         return None
     return _stdlib_logger()
@@ -41,7 +44,16 @@ def log(level: str, event: str, **fields: Any) -> None:
 
 
 @functools.cache
+def _configured_logger() -> Any:
+    import structlog
+
+    return structlog.get_logger(LOGGER_NAME)
+
+
+@functools.cache
 def _stdlib_logger() -> Any:
+    import structlog
+
     return structlog.wrap_logger(
         logging.getLogger(LOGGER_NAME),
         wrapper_class=structlog.stdlib.BoundLogger,

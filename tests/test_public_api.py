@@ -41,10 +41,11 @@ def test_the_spec_names_are_importable_from_the_top_level() -> None:
 
 
 def test_import_loads_no_heavy_dependency() -> None:
-    """litellm, openai and the OpenTelemetry SDK load on first use, never at import."""
+    """litellm, openai, OpenTelemetry, even asyncio, structlog and pydantic load on first use."""
     code = (
         "import sys, llm_factory_toolkit, llm_factory_toolkit.testing\n"
-        "heavy = ('litellm', 'openai', 'opentelemetry.sdk', 'opentelemetry.trace', 'httpx')\n"
+        "heavy = ('litellm', 'openai', 'opentelemetry.sdk', 'opentelemetry.trace', 'httpx',\n"
+        "         'asyncio', 'structlog', 'pydantic', 'jsonschema')\n"
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
     loaded = subprocess.run(

@@ -10,9 +10,10 @@ done here so that structured output needs no SDK.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:

@@ -21,11 +21,13 @@ until then. When streaming, the text of every attempt is streamed; the final chu
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 from ..exceptions import ConfigurationError, StructuredOutputError
 from ..log import log
@@ -140,7 +142,7 @@ def normalize_response_format(value: Any) -> OutputFormat | None:
     """The ``OutputFormat`` for a ``response_format`` argument; None means plain text."""
     if value is None:
         return None
-    if isinstance(value, type) and issubclass(value, BaseModel):
+    if _is_pydantic_model(value):
         return _pydantic_format(value)
     if isinstance(value, Mapping):
         kind = value.get("type", value.get("format"))
@@ -154,6 +156,14 @@ def normalize_response_format(value: Any) -> OutputFormat | None:
         "response_format must be a Pydantic model class, {'type': 'json_object'} or "
         "{'format': 'json_schema', 'json_schema': {'name': ..., 'schema': {...}}}; "
         f"got {value!r}"
+    )
+
+
+def _is_pydantic_model(value: Any) -> bool:
+    """A Pydantic model class; pydantic is only imported if the caller already did."""
+    pydantic = sys.modules.get("pydantic")
+    return (
+        pydantic is not None and isinstance(value, type) and issubclass(value, pydantic.BaseModel)
     )
 
 
@@ -214,10 +224,12 @@ def _schema_parser(schema: dict[str, Any]) -> Callable[[str], str]:
 
 
 def _pydantic_parser(model: type[BaseModel]) -> Callable[[str], BaseModel]:
+    import pydantic
+
     def parse(text: str) -> BaseModel:
         try:
             return model.model_validate_json(text)
-        except ValidationError as exc:
+        except pydantic.ValidationError as exc:
             problems = (_where(list(e["loc"]), e["msg"]) for e in exc.errors())
             raise InvalidOutput("; ".join(problems)) from None
 

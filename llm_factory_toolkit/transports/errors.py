@@ -16,7 +16,6 @@ response (openai, httpx). In order:
 
 from __future__ import annotations
 
-import email.utils
 import json
 import time
 from collections.abc import Iterator
@@ -166,6 +165,8 @@ def _seconds(value: str, *, scale: float) -> float | None:
     except ValueError:
         pass
     try:
+        import email.utils  # rare: a Retry-After given as an HTTP date
+
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None

@@ -14,13 +14,13 @@ import anyio
 from ..exceptions import ConfigurationError
 from .base import StreamDelta, Transport
 from .errors import ProviderErrors
-from .litellm_bridge import LoopThread, shared_loop_thread
 from .litellm_loader import load_litellm_async
 from .litellm_request import litellm_kwargs, provider_and_name
 from .litellm_response import delta_from_chunk, model_response_from
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall, ModelResponse
+    from .litellm_bridge import LoopThread
 
 
 class LiteLLMTransport(Transport):
@@ -58,6 +58,8 @@ class LiteLLMTransport(Transport):
         return _provider_of(model) or self.name
 
     def _thread(self) -> LoopThread:
+        from .litellm_bridge import shared_loop_thread  # asyncio loads with the first call
+
         return self._loop_thread or shared_loop_thread()
 
     async def _prepare(self, call: ModelCall) -> Any:
