@@ -2,12 +2,13 @@
 
 A transport that got a price from its provider layer (litellm's ``response_cost``) reports
 it; ``cost_usd`` prices the rest (streamed answers, routes that never load litellm), and the
-usage stage calls it for any answer whose cost is still unknown. With litellm loaded, its own
-``cost_per_token`` prices the call, custom prices (``litellm.register_model``) included.
-Otherwise the cost map bundled with litellm is read directly (about 30 ms, once, off the event
-loop) and its standard rates applied: input, cached input, output, reasoning, and prompt-size
-tiers. Pricing a run that never needed litellm therefore never pays the seconds its import
-takes. No price list is ever fetched from the network. An unknown model costs None.
+usage stage calls it for any answer whose cost is still unknown. The price table is litellm's
+``model_cost`` when litellm is loaded (custom prices from ``litellm.register_model``
+included), else the cost map bundled with litellm, read directly (about 30 ms, once, off the
+event loop), so a run that never needed litellm never pays the seconds its import takes. The
+standard rates apply: input, cached input, output, reasoning, and prompt-size tiers. Pricing
+is dictionary lookups and arithmetic, done in place. No price list is ever fetched from the
+network. An unknown model costs None.
 """
 
 from __future__ import annotations
@@ -32,9 +33,6 @@ _BUNDLED_MAP = "model_prices_and_context_window_backup.json"
 
 def cost_usd(model: str, usage: Usage) -> float | None:
     """The price of ``usage`` on ``model`` (``"provider/name"`` or ``"name"``), or None."""
-    litellm = _loaded_litellm()
-    if litellm is not None:
-        return _litellm_cost(litellm, model, usage)
     entry = _table_entry(model)
     return None if entry is None else _priced(entry, usage)
 
@@ -42,16 +40,14 @@ def cost_usd(model: str, usage: Usage) -> float | None:
 async def with_cost(response: ModelResponse, model: str) -> ModelResponse:
     """``response`` with its usage priced, when the transport left the cost unknown.
 
-    Work that can take milliseconds (reading the bundled map, litellm's pricing) runs on a
-    worker thread; a lookup in the already-read map is done in place.
+    The first read of the bundled map (tens of milliseconds) runs on a worker thread.
     """
     usage = response.usage
     if usage is None or usage.cost_usd is not None:
         return response
-    if _loaded_litellm() is None and _bundled_cost_map.cache_info().currsize:
-        cost = _response_cost(response, model, usage)  # dictionary lookups only
-    else:
-        cost = await anyio.to_thread.run_sync(_response_cost, response, model, usage)
+    if _loaded_litellm() is None and not _bundled_cost_map.cache_info().currsize:
+        await anyio.to_thread.run_sync(_bundled_cost_map)
+    cost = _response_cost(response, model, usage)
     return response if cost is None else replace(response, usage=replace(usage, cost_usd=cost))
 
 
@@ -69,23 +65,9 @@ def _loaded_litellm() -> ModuleType | None:
     return module if getattr(module, "_llm_factory_toolkit_ready", False) else None
 
 
-def _litellm_cost(litellm: Any, model: str, usage: Usage) -> float | None:
-    counts = litellm.Usage(
-        prompt_tokens=usage.input_tokens,
-        completion_tokens=usage.output_tokens,
-        total_tokens=usage.total_tokens,
-        prompt_tokens_details={"cached_tokens": usage.cached_input_tokens},
-        completion_tokens_details={"reasoning_tokens": usage.reasoning_tokens},
-    )
-    try:
-        prompt, completion = litellm.cost_per_token(model=model, usage_object=counts)
-    except Exception:
-        return None
-    return float(prompt) + float(completion)
-
-
 def _table_entry(model: str) -> dict[str, Any] | None:
-    table = _bundled_cost_map()
+    litellm = _loaded_litellm()
+    table = litellm.model_cost if litellm is not None else _bundled_cost_map()
     for key in (model, model.partition("/")[2]):
         entry = table.get(key)
         if isinstance(entry, dict) and "input_cost_per_token" in entry:
