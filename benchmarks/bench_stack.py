@@ -63,10 +63,13 @@ async def measure(
     for _ in range(30):
         await call()
     latencies = []
+    cpu_started, main_started = time.process_time(), time.thread_time()
     for _ in range(n):
         started = time.perf_counter()
         await call()
         latencies.append(time.perf_counter() - started)
+    cpu_ms = (time.process_time() - cpu_started) / n * 1000
+    main_ms = (time.thread_time() - main_started) / n * 1000
     limiter = anyio.CapacityLimiter(width)
 
     async def one() -> None:
@@ -79,6 +82,8 @@ async def measure(
             group.start_soon(one)
     return {
         "seq_ms": statistics.median(latencies) * 1000,
+        "cpu_ms": cpu_ms,
+        "main_thread_cpu_ms": main_ms,
         "concurrent_calls_per_s": m / (time.perf_counter() - started),
     }
 
@@ -124,12 +129,16 @@ def report(runs: dict[str, list[dict[str, float]]], args: argparse.Namespace) ->
     medians = {v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()}
     raw = medians["raw"]
     print(f"n={args.n} sequential, m={args.m} at concurrency {args.width}, reps={args.reps}")
-    print(f"| variant | seq median ms | ratio | calls/s at c={args.width} | ratio |")
-    print("|---|---|---|---|---|")
+    print(
+        f"| variant | seq median ms | ratio | CPU ms per call | ratio | caller-thread CPU ms "
+        f"| calls/s at c={args.width} | ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for variant, values in medians.items():
-        seq, rate = values["seq_ms"], values["concurrent_calls_per_s"]
+        seq, cpu, rate = values["seq_ms"], values["cpu_ms"], values["concurrent_calls_per_s"]
         print(
-            f"| {variant} | {seq:.2f} | {seq / raw['seq_ms']:.3f} | {rate:.0f} | "
+            f"| {variant} | {seq:.2f} | {seq / raw['seq_ms']:.3f} | {cpu:.2f} | "
+            f"{cpu / raw['cpu_ms']:.3f} | {values['main_thread_cpu_ms']:.3f} | {rate:.0f} | "
             f"{raw['concurrent_calls_per_s'] / rate:.3f} |"
         )
 
