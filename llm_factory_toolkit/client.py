@@ -86,6 +86,7 @@ class LLMClient:
             )
         )
         self._pipeline: Pipeline | None = None
+        self._intent_pipeline: Pipeline | None = None
 
     async def aclose(self) -> None:
         """Close the HTTP connections the client keeps open on the current event loop."""
@@ -103,7 +104,7 @@ class LLMClient:
     def add_middleware(self, middleware: object) -> None:
         """Add a stage outside the default stack, inside the stages added before it."""
         self._extra_middleware.append(middleware)
-        self._pipeline = None
+        self._pipeline = self._intent_pipeline = None
 
     @property
     def middleware(self) -> tuple[object, ...]:
@@ -191,8 +192,10 @@ class LLMClient:
         offered there (``use_tools``, session). Pass ``tool_choice="required"`` to make it
         call at least one. Run the approved calls with ``execute_tool_intents``.
         """
+        if self._intent_pipeline is None:
+            self._intent_pipeline = self._build_pipeline(plan_tool_calls)
         ctx = self._new_context(self._request(input, model, False, options))
-        ctx.pipeline = self._build_pipeline(plan_tool_calls)
+        ctx.pipeline = self._intent_pipeline
         return intent_from(await ctx.pipeline.run_generation(ctx))
 
     async def execute_tool_intents(
