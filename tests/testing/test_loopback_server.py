@@ -31,6 +31,7 @@ from llm_factory_toolkit.testing.script import (
 from llm_factory_toolkit.testing.server import LoopbackLLMServer, RecordedRequest
 from llm_factory_toolkit.transports.litellm_bridge import shared_loop_thread
 from llm_factory_toolkit.transports.litellm_loader import load_litellm
+from tests.support import eventually
 
 MESSAGES: list[Any] = [{"role": "user", "content": "hi"}]
 TOOLS: list[Any] = [
@@ -594,7 +595,7 @@ async def test_stall_client_timeout_counts_disconnect(
     server.script(Stall(30))
     with pytest.raises(openai.APITimeoutError):
         await client.chat.completions.create(model="m", messages=MESSAGES, timeout=0.1)
-    await anyio.to_thread.run_sync(wait_for, lambda: server.disconnects == 1)
+    await eventually(lambda: server.disconnects == 1)
 
 
 @pytest.mark.anyio
@@ -607,7 +608,7 @@ async def test_cancelled_stream_mid_way_counts_disconnect(server: LoopbackLLMSer
         async for line in response.aiter_lines():
             if "output_text.delta" in line:
                 break
-    await anyio.to_thread.run_sync(wait_for, lambda: server.disconnects == 1)
+    await eventually(lambda: server.disconnects == 1)
 
 
 @pytest.mark.anyio
@@ -622,7 +623,7 @@ async def test_cancel_scope_around_openai_stream(
         ):
             seen += 1
     assert 0 < seen < 50
-    await anyio.to_thread.run_sync(wait_for, lambda: server.disconnects == 1)
+    await eventually(lambda: server.disconnects == 1)
 
 
 def test_stop_wakes_stalled_handlers() -> None:
