@@ -12,7 +12,6 @@ it, so a client is never shared between, say, an asyncio test and a trio test.
 
 from __future__ import annotations
 
-import os
 import sys
 import weakref
 from collections.abc import AsyncGenerator, Mapping
@@ -23,6 +22,7 @@ import anyio
 import anyio.lowlevel
 
 from ..exceptions import ConfigurationError
+from ..settings import env_value
 from .base import StreamDelta, Transport
 from .errors import ProviderErrors
 from .responses_output import PROVIDER, StreamReader, model_response_from
@@ -101,7 +101,7 @@ async def _next_event(events: Any, errors: ProviderErrors) -> Any:
 
 def client_settings(options: Mapping[str, Any]) -> dict[str, Any]:
     """``AsyncOpenAI`` arguments from the provider options and the usual environment."""
-    api_key = options.get("api_key") or os.environ.get("OPENAI_API_KEY")
+    api_key = options.get("api_key") or env_value("OPENAI_API_KEY")
     if not api_key:
         raise ConfigurationError(
             "No API key for OpenAI: set the environment variable OPENAI_API_KEY (or put it "
@@ -109,7 +109,7 @@ def client_settings(options: Mapping[str, Any]) -> dict[str, Any]:
         )
     settings: dict[str, Any] = {"api_key": api_key}
     base_url = options.get("api_base") or options.get("base_url")
-    base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+    base_url = base_url or env_value("OPENAI_BASE_URL")
     if base_url:
         settings["base_url"] = base_url
     retries = options.get("max_retries", options.get("num_retries"))
