@@ -13,13 +13,13 @@ from .middleware.context_merge import normalize_input
 from .pipeline.bus import EventBus
 from .pipeline.context import GenerationContext, GenerationHandler, GenerationRequest
 from .pipeline.hooks import HookRegistry
-from .pipeline.loop import run_agent_loop
+from .pipeline.loop import checked_iterations, run_agent_loop
 from .pipeline.stack import Pipeline
 from .pipeline.streaming import emit_text, stream_chunks
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
 from .tools.dispatch import execute_tool_call
-from .tools.dynamic_loading import prepare_dynamic_loading, session_for_run
+from .tools.dynamic_loading import check_core_tools, loading_factory, session_for_run
 from .tools.intents import execute_intents, intent_from, plan_tool_calls
 from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutput
 from .tools.registration import ToolRegistration
@@ -65,11 +65,12 @@ class LLMClient:
         **provider_options: Any,
     ) -> None:
         load_dotenv_once()
-        self.core_tools = prepare_dynamic_loading(tool_factory, core_tools, dynamic_tool_loading)
+        self.tool_factory = tool_factory if tool_factory is not None else ToolFactory()
+        self.core_tools = check_core_tools(self.tool_factory, core_tools, dynamic_tool_loading)
         self.dynamic_tool_loading = dynamic_tool_loading
+        self._run_factory = loading_factory(self.tool_factory) if dynamic_tool_loading else None
         self.model = model
-        self.tool_factory = tool_factory
-        self.max_tool_iterations = max_tool_iterations
+        self.max_tool_iterations = checked_iterations(max_tool_iterations)
         self.provider_options: dict[str, Any] = dict(provider_options)
         if api_key is not None:
             self.provider_options["api_key"] = api_key
@@ -138,12 +139,10 @@ class LLMClient:
         group: str | None = None,
         **options: Any,
     ) -> ToolRegistration:
-        """Register a tool on the client's ``tool_factory`` (created if the client has none).
+        """Register a tool on the client's ``tool_factory``.
 
         Same arguments as ``ToolFactory.register_tool``.
         """
-        if self.tool_factory is None:
-            self.tool_factory = ToolFactory()
         return self.tool_factory.register_tool(
             function,
             name,
@@ -196,7 +195,8 @@ class LLMClient:
             self._intent_pipeline = self._build_pipeline(plan_tool_calls)
         ctx = self._new_context(self._request(input, model, False, options))
         ctx.pipeline = self._intent_pipeline
-        return intent_from(await ctx.pipeline.run_generation(ctx))
+        result = await ctx.pipeline.run_generation(ctx)
+        return intent_from(result, ctx.visible_tools)
 
     async def execute_tool_intents(
         self,
@@ -207,11 +207,12 @@ class LLMClient:
         """Run planned tool calls; returns their ``{"role": "tool", ...}`` messages in order.
 
         The calls go through the tool stages, so hooks may deny them and events report them.
-        Raises ``ConfigurationError`` when the client has no tool factory.
+        Only the tools the planning call offered run (its ``use_tools`` and session); any
+        other call is denied. Raises ``ConfigurationError`` when the client has no tools.
         """
-        if self.tool_factory is None:
+        if not self.tool_factory.registrations:
             raise ConfigurationError(
-                "LLMClient has no ToolFactory configured, cannot execute tool intents."
+                "LLMClient's ToolFactory has no tools registered, cannot execute tool intents."
             )
         options = {"tool_execution_context": tool_execution_context, "mock_tools": mock_tools}
         ctx = self._new_context(self._request([], None, False, options))
@@ -220,8 +221,8 @@ class LLMClient:
     def _request(
         self, input: Any, model: str | None, stream: bool, options: dict[str, Any]
     ) -> GenerationRequest:
-        if self.dynamic_tool_loading and options.get("tool_session") is None:
-            options["tool_session"] = session_for_run(self.core_tools)
+        if self.dynamic_tool_loading:
+            options["tool_session"] = session_for_run(self.core_tools, options.get("tool_session"))
         known = {name: options.pop(name) for name in _REQUEST_FIELDS if name in options}
         use_tools = known.pop("use_tools", None)
         return GenerationRequest(
@@ -230,7 +231,9 @@ class LLMClient:
             stream=stream,
             use_tools=None if use_tools is None else tuple(use_tools),
             tool_execution_context=known.pop("tool_execution_context", None) or {},
-            max_tool_iterations=known.pop("max_tool_iterations", None) or self.max_tool_iterations,
+            max_tool_iterations=checked_iterations(
+                _given(known.pop("max_tool_iterations", None), self.max_tool_iterations)
+            ),
             provider_options={**self.provider_options, **options},
             **known,
         )
@@ -242,8 +245,13 @@ class LLMClient:
             pipeline=self.pipeline,
             bus=self.events,
             hooks=self.hooks,
-            tool_factory=self.tool_factory,
+            tool_factory=self._run_factory or self.tool_factory,
         )
+
+
+def _given(value: Any, default: Any) -> Any:
+    """``value``, or ``default`` when the option was left out or passed as None."""
+    return default if value is None else value
 
 
 _REQUEST_FIELDS = (
