@@ -4,7 +4,8 @@ request and runs it through the pipeline; everything else is a stage."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, overload
 
 from .exceptions import ConfigurationError
@@ -15,6 +16,7 @@ from .pipeline.context import GenerationContext, GenerationHandler, GenerationRe
 from .pipeline.hooks import HookRegistry
 from .pipeline.loop import checked_iterations, run_agent_loop
 from .pipeline.stack import Pipeline
+from .pipeline.stream_task import stream_in_task
 from .pipeline.streaming import emit_text, stream_chunks
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
@@ -181,6 +183,18 @@ class LLMClient:
             ctx.stream_sink = emit_text
             return stream_chunks(lambda: ctx.pipeline.run_generation(ctx))
         return await ctx.pipeline.run_generation(ctx)
+
+    def stream(
+        self, input: Any, model: str | None = None, **options: Any
+    ) -> AbstractAsyncContextManager[AsyncIterator[StreamChunk]]:
+        """Stream a generation: ``async with client.stream(input) as chunks:``.
+
+        Takes the options of ``generate()``. The chunks are those of ``generate(stream=True)``
+        (text as it arrives, then ``done=True`` with the result), but the run happens in a task
+        the block owns, so any stage's and any consumer's cancel scopes (per-call and per-chunk
+        timeouts) are safe on asyncio and trio. Leaving the block early cancels the run.
+        """
+        return stream_in_task(self._new_context(self._request(input, model, True, options)))
 
     async def generate_tool_intent(
         self, input: Any, model: str | None = None, **options: Any
