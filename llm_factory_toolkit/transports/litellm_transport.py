@@ -43,7 +43,7 @@ class LiteLLMTransport(Transport):
         loop = self._thread()
         errors = ProviderErrors(provider=self.provider_of(call.model), model=call.model)
         with errors:
-            chunks = await loop.run(litellm.acompletion, **kwargs)
+            chunks = await loop.run(litellm.acompletion, release=_close_stream, **kwargs)
         try:
             while True:
                 with errors:
@@ -54,6 +54,15 @@ class LiteLLMTransport(Transport):
         finally:
             with anyio.CancelScope(shield=True):
                 await loop.run(chunks.aclose)
+
+    async def aclose(self) -> None:
+        """Close litellm's pooled connections (process-wide: litellm shares them between
+        clients; the next call opens new ones). Nothing to do before the first call."""
+        from .litellm_bridge import release_litellm_connections, running_loop_thread
+
+        thread = self._loop_thread or running_loop_thread()
+        if thread is not None and not thread.closed:
+            await thread.run(release_litellm_connections)
 
     def provider_of(self, model: str) -> str:
         return _provider_of(model) or self.name
@@ -69,6 +78,10 @@ class LiteLLMTransport(Transport):
         if "api_key" not in call.options:
             kwargs.update(_credentials(litellm, call))
         return litellm, kwargs
+
+
+async def _close_stream(chunks: Any) -> None:
+    await chunks.aclose()
 
 
 async def _next_delta(chunks: Any) -> StreamDelta | None:
