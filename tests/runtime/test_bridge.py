@@ -146,4 +146,3 @@ async def test_aclose_closes_litellms_pooled_connections(
     await eventually(lambda: server.open_connections == 0)
     server.script(Text("after"))
     assert (await client.generate("hi")).content == "after"  # litellm opens new ones
-
