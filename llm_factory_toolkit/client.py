@@ -36,9 +36,9 @@ class LLMClient:
 
     Args:
         model: A LiteLLM model string, ``"provider/model"``.
-        api_key: The provider key; otherwise the provider's environment variable (a ``.env``
-            file in the working directory or above is read, never overriding the environment).
-        tool_factory: The tools the model may call.
+        api_key: The provider key; otherwise the provider's environment variable, then a
+            ``.env`` file in the working directory or above (read, never put in ``os.environ``).
+        tool_factory: The tools the model may call; by default an empty one of its own.
         middleware: Extra stages, placed outside (before) the default stack.
         stack: Replaces the default stack entirely (see ``middleware.default_middleware``).
         transport: Sends every model call with this transport instead of routing by model.
@@ -47,7 +47,8 @@ class LLMClient:
         max_tool_iterations: Default cap on tool rounds per generation.
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
-            meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest.
+            meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest; the
+            ``tool_factory`` itself is left unchanged (other clients may share it).
         **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
     """
 
@@ -92,7 +93,8 @@ class LLMClient:
         self._intent_pipeline: Pipeline | None = None
 
     async def aclose(self) -> None:
-        """Close the HTTP connections the client keeps open on the current event loop."""
+        """Close the HTTP connections the client keeps open on the current event loop, and
+        litellm's pooled ones (process-wide; the next call opens new ones)."""
         for member in self.middleware:
             close = getattr(member, "aclose", None)
             if close is not None:
