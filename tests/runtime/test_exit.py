@@ -19,7 +19,7 @@ import gc, sys, weakref
 import anyio
 from llm_factory_toolkit import LLMClient
 
-url, model, backend, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+url, model, backends, runs = sys.argv[1], sys.argv[2], sys.argv[3].split(","), int(sys.argv[4])
 client = LLMClient(model=model, api_key="test", api_base=url, max_retries=0)
 loops = []
 
@@ -29,8 +29,8 @@ async def generate():
     result = await client.generate("hi")
     assert result.content == "ok", result.content
 
-for _ in range(runs):
-    anyio.run(generate, backend=backend)
+for n in range(runs):
+    anyio.run(generate, backend=backends[n % len(backends)])
 gc.collect()
 print(sum(ref() is not None for ref in loops))
 """
@@ -48,7 +48,7 @@ def run_child(server: LoopbackLLMServer, model: str, backend: str, runs: int) ->
     return done.stdout.strip(), done.stderr
 
 
-@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@pytest.mark.parametrize("backend", ["asyncio", "trio", "trio,asyncio"])
 def test_responses_clients_die_with_their_loop_and_exit_is_quiet(
     server: LoopbackLLMServer, backend: str
 ) -> None:

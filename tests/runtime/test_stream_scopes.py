@@ -7,11 +7,11 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from llm_factory_toolkit import ConfigurationError, LLMClient
+from llm_factory_toolkit import ConfigurationError, LLMClient, ProviderError
 from llm_factory_toolkit.pipeline.context import ModelCall, ModelHandler, ModelResponse
-from llm_factory_toolkit.testing import LoopbackLLMServer, Text
+from llm_factory_toolkit.testing import Fail, LoopbackLLMServer, Text
 from llm_factory_toolkit.tools.models import StreamChunk
-from tests.support import loopback_client
+from tests.support import collect, eventually, loopback_client
 
 pytestmark = pytest.mark.anyio
 
@@ -67,3 +67,23 @@ async def test_generate_stream_refuses_a_stage_scope_instead_of_corrupting(
         await timed_chunks(stream)
     with anyio.fail_after(5):  # the caller's scopes still nest correctly
         await anyio.lowlevel.checkpoint()
+
+
+async def test_leaving_client_stream_early_cancels_the_run(server: LoopbackLLMServer) -> None:
+    """The server sees the client leave mid-stream: the HTTP response was closed."""
+    server.script(Text("a long answer " * 40, chunk_size=4, delay=0.05))
+    async with loopback_client(server, MODEL).stream("hi") as stream:
+        async for chunk in stream:
+            assert chunk.content
+            break
+    await eventually(lambda: server.disconnects == 1)
+    assert len(server.requests) == 1
+
+
+async def test_client_stream_raises_the_runs_own_error(server: LoopbackLLMServer) -> None:
+    """A provider failure reaches the reader as the typed error, not an exception group."""
+    server.script(Fail(400, "bad request"))
+    with pytest.raises(ProviderError):
+        async with loopback_client(server, MODEL).stream("hi") as stream:
+            await collect(stream)
+    assert len(server.requests) == 1
