@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import anyio
 
+from ..exceptions import ConfigurationError
 from ..tools.models import GenerationResult, Message, ToolExecutionResult
 from . import events as ev
 from .context import GenerationContext, ModelCall, ModelResponse, RequestedToolCall, ToolCall
@@ -17,8 +18,11 @@ async def run_agent_loop(ctx: GenerationContext) -> GenerationResult:
     """Alternate model calls and tool rounds until the model answers without tool calls.
 
     At most ``max_tool_iterations`` rounds run. When the last one still asked for tools, they
-    are run (so the transcript stays valid) and the result says ``max_tool_iterations``.
+    are run (so the transcript stays valid) and the result says ``max_tool_iterations``. With
+    0, the model answers once and no tool runs.
     """
+    if ctx.request.max_tool_iterations == 0:
+        return await _answer_without_tools(ctx)
     response: ModelResponse | None = None
     for _ in range(ctx.request.max_tool_iterations):
         ctx.iteration += 1
@@ -30,6 +34,24 @@ async def run_agent_loop(ctx: GenerationContext) -> GenerationResult:
         ctx.tool_messages.append(response.message)
         await run_tool_round(ctx, requested)
     return finish(ctx, response, "max_tool_iterations")
+
+
+async def _answer_without_tools(ctx: GenerationContext) -> GenerationResult:
+    """One model call; tool calls it asks for are left unanswered, none runs."""
+    ctx.iteration += 1
+    response = await ctx.pipeline.call_model(new_model_call(ctx))
+    ctx.messages.append(response.message)
+    reason = "max_tool_iterations" if response.tool_calls else response.finish_reason or "stop"
+    return finish(ctx, response, reason)
+
+
+def checked_iterations(value: object) -> int:
+    """``max_tool_iterations`` as given, or ``ConfigurationError`` unless an int >= 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(
+            f"max_tool_iterations must be an integer >= 0 (0: no tool round), got {value!r}"
+        )
+    return value
 
 
 def new_model_call(ctx: GenerationContext) -> ModelCall:

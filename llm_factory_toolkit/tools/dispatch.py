@@ -4,7 +4,8 @@
 validates the model's JSON arguments, injects context, and runs the function (a sync one in a
 worker thread, an async one on the loop) within the call's timeout. Every problem becomes an
 error result the model can read, ``{"error": ..., "status": ...}``; only cancellation
-propagates. A sync tool that times out is abandoned: its thread finishes in the background.
+propagates. A sync tool that times out is abandoned (a thread cannot be killed): its thread
+finishes in the background and keeps its thread-limiter token until then.
 
 ``run_detached`` serves calls made outside any generation (``ToolFactory.dispatch_tool`` and
 the nested calls below it): there is no pipeline, so it applies mock substitution and usage
@@ -29,6 +30,7 @@ from .base_tool import mock_stub
 from .injection import Handler, injected_values, redact
 from .models import ToolExecutionResult
 from .schema import ArgumentsError
+from .sync_threads import run_sync_tool
 
 if TYPE_CHECKING:
     from .registration import ToolRegistration
@@ -135,9 +137,7 @@ async def _guarded(handler: Handler, kwargs: dict[str, Any], call: ToolCall) -> 
 async def _call(handler: Handler, kwargs: dict[str, Any]) -> Any:
     if handler.is_async:
         return await handler.function(**kwargs)
-    value = await anyio.to_thread.run_sync(
-        functools.partial(handler.function, **kwargs), abandon_on_cancel=True
-    )
+    value = await run_sync_tool(functools.partial(handler.function, **kwargs))
     return await value if inspect.isawaitable(value) else value
 
 

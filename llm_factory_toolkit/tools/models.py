@@ -70,6 +70,9 @@ class ToolIntentOutput:
     content: str | None = None
     tool_calls: list[ParsedToolCall] | None = None
     raw_assistant_message: list[Message] = field(default_factory=list)
+    offered_tools: frozenset[str] | None = None
+    """The tools the planning call offered; ``execute_tool_intents`` denies any other call.
+    None (an intent not made by ``generate_tool_intent``): the client's tools."""
 
 
 @dataclass(slots=True)
