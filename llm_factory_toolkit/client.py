@@ -23,6 +23,7 @@ from .tools.dynamic_loading import prepare_dynamic_loading, session_for_run
 from .tools.intents import execute_intents, intent_from, plan_tool_calls
 from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutput
 from .tools.registration import ToolRegistration
+from .tools.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
 
@@ -43,6 +44,8 @@ class LLMClient:
         telemetry: Tracing, metrics and content-capture settings of the default stack
             (``Telemetry``); by default OpenTelemetry's global providers, no content.
         max_tool_iterations: Default cap on tool rounds per generation.
+        max_tool_result_chars: Default cap on the characters of one tool result the model
+            reads (the rest is cut, with a marker; the payload keeps it all); None: no cap.
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
             meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest.
@@ -60,6 +63,7 @@ class LLMClient:
         transport: Transport | None = None,
         telemetry: Telemetry | None = None,
         max_tool_iterations: int = 25,
+        max_tool_result_chars: int | None = DEFAULT_MAX_TOOL_RESULT_CHARS,
         core_tools: Sequence[str] | None = None,
         dynamic_tool_loading: bool = False,
         **provider_options: Any,
@@ -70,6 +74,7 @@ class LLMClient:
         self.model = model
         self.tool_factory = tool_factory
         self.max_tool_iterations = max_tool_iterations
+        self.max_tool_result_chars = max_tool_result_chars
         self.provider_options: dict[str, Any] = dict(provider_options)
         if api_key is not None:
             self.provider_options["api_key"] = api_key
@@ -173,7 +178,8 @@ class LLMClient:
 
         Keyword options: ``temperature``, ``max_output_tokens``, ``reasoning_effort``,
         ``response_format``, ``use_tools``, ``tool_execution_context``, ``mock_tools``,
-        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``; any other
+        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``,
+        ``max_concurrent_tools``, ``tool_timeout``, ``max_tool_result_chars``; any other
         keyword is forwarded to the provider. With ``stream=True`` an async generator of
         ``StreamChunk`` is returned; its last chunk carries the whole result.
         """
@@ -231,6 +237,7 @@ class LLMClient:
             use_tools=None if use_tools is None else tuple(use_tools),
             tool_execution_context=known.pop("tool_execution_context", None) or {},
             max_tool_iterations=known.pop("max_tool_iterations", None) or self.max_tool_iterations,
+            max_tool_result_chars=known.pop("max_tool_result_chars", self.max_tool_result_chars),
             provider_options={**self.provider_options, **options},
             **known,
         )
@@ -260,5 +267,6 @@ _REQUEST_FIELDS = (
     "max_tool_iterations",
     "max_concurrent_tools",
     "tool_timeout",
+    "max_tool_result_chars",
     "structured_output_retries",
 )
