@@ -6,14 +6,16 @@ The expression is checked here (length, syntax, size of the tree) and evaluated 
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING
+
 from ..pipeline.observed import error_result
-from .math_eval import check
 from .models import ToolExecutionResult
-from .worker_pool import WorkerPool, WorkerUnavailable, worker_command
+
+if TYPE_CHECKING:
+    from .worker_pool import WorkerPool
 
 TIME_LIMIT = 2.0
-
-_POOL = WorkerPool(worker_command("llm_factory_toolkit.tools.math_worker"))
 
 
 async def safe_math_evaluator(expression: str) -> ToolExecutionResult:
@@ -25,9 +27,12 @@ async def safe_math_evaluator(expression: str) -> ToolExecutionResult:
     (``SIGKILL``) and reaped, so no CPU is spent on the expression after the limit. The
     answer is then ``{"status": "timeout"}``.
     """
+    from .math_eval import check
+    from .worker_pool import WorkerUnavailable
+
     try:
         check(expression)
-        reply = await _POOL.request({"expression": expression}, TIME_LIMIT)
+        reply = await pool().request({"expression": expression}, TIME_LIMIT)
     except TimeoutError:
         return error_result(f"evaluation took longer than {TIME_LIMIT} seconds", "timeout")
     except (SyntaxError, ValueError, RecursionError) as exc:
@@ -39,3 +44,11 @@ async def safe_math_evaluator(expression: str) -> ToolExecutionResult:
     return ToolExecutionResult(
         content=reply["content"], payload=reply["payload"], metadata={"expression": expression}
     )
+
+
+@functools.cache
+def pool() -> WorkerPool:
+    """The evaluator's worker processes (``subprocess`` loads only when a tool first runs)."""
+    from .worker_pool import WorkerPool, worker_command
+
+    return WorkerPool(worker_command("llm_factory_toolkit.tools.math_worker"))

@@ -137,7 +137,7 @@ async def test_a_runaway_expression_neither_stalls_the_loop_nor_outlives_the_lim
         last = anyio.current_time()
         while True:
             await anyio.sleep(0.01)
-            workers.update(worker.pid for worker in safe_math._POOL.running)
+            workers.update(worker.pid for worker in safe_math.pool().running)
             now = anyio.current_time()
             gaps.append(now - last)
             last = now
@@ -149,8 +149,8 @@ async def test_a_runaway_expression_neither_stalls_the_loop_nor_outlives_the_lim
 
     assert json.loads(result.content)["status"] == "timeout"
     assert len(gaps) > 50 and max(gaps) < 0.1, f"the loop stalled for {max(gaps):.3f} s"
-    killed = workers - {worker.pid for worker in safe_math._POOL.running}
+    killed = workers - {worker.pid for worker in safe_math.pool().running}
     assert killed and not any(_alive(pid) for pid in killed)
-    survivors = {worker.pid: _cpu_ticks(worker.pid) for worker in safe_math._POOL.running}
+    survivors = {worker.pid: _cpu_ticks(worker.pid) for worker in safe_math.pool().running}
     await anyio.sleep(0.3)
     assert {pid: _cpu_ticks(pid) for pid in survivors} == survivors
