@@ -149,3 +149,34 @@ async def test_a_cancelled_run_closes_every_step_it_opened(
     assert kinds[-2:] == ["tool_call.cancelled", "generation.cancelled"]
     assert not any(kind.endswith(".failed") for kind in kinds)
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_plain_asyncio_timeout_still_cancels_the_run(
+    server: LoopbackLLMServer, model: str
+) -> None:
+    """``asyncio.timeout`` cancels the task once, outside any anyio scope: the tool's
+    ``CancelledError`` is then the run's own and must propagate, not become a result."""
+    started = anyio.Event()
+
+    async def act() -> str:
+        started.set()
+        await anyio.sleep_forever()
+        return "never"
+
+    async def cancel_when_started(task: asyncio.Task[Any]) -> None:
+        await started.wait()
+        task.cancel()
+
+    call_then_answer(server)
+    client = loopback_client(server, model, tool_factory=factory_with(act))
+    with capture_events(client.events) as log:
+        task = asyncio.ensure_future(client.generate(input="Act."))
+        canceller = asyncio.ensure_future(cancel_when_started(task))
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await canceller
+
+    kinds = [event.kind for event in log]
+    assert kinds[-2:] == ["tool_call.cancelled", "generation.cancelled"]
+    assert len(server.requests) == 1
