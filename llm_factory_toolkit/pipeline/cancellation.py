@@ -11,8 +11,15 @@ import anyio
 import sniffio
 
 
+class RunCancelled(BaseException):
+    """Thrown into a run to end it as cancelled without an event loop's cancellation (a
+    stream its consumer closed early)."""
+
+
 def is_own_cancellation(exc: BaseException) -> bool:
     """Whether ``exc`` is the current task being cancelled (by a scope or a caller)."""
+    if isinstance(exc, RunCancelled):
+        return True
     if isinstance(exc, BaseExceptionGroup):
         return any(is_own_cancellation(inner) for inner in exc.exceptions)
     if not isinstance(exc, anyio.get_cancelled_exc_class()):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..tools.models import GenerationResult, StreamChunk
+from .cancellation import RunCancelled
 
 
 class _TextDelta:
@@ -44,7 +45,7 @@ class _Finished:
     result: GenerationResult
 
 
-class _StreamClosed(BaseException):
+class _StreamClosed(RunCancelled):
     """Thrown into the pipeline when the consumer closes the stream early."""
 
 

@@ -180,3 +180,23 @@ async def test_a_plain_asyncio_timeout_still_cancels_the_run(
     kinds = [event.kind for event in log]
     assert kinds[-2:] == ["tool_call.cancelled", "generation.cancelled"]
     assert len(server.requests) == 1
+
+
+async def test_a_stream_closed_early_ends_as_cancelled(
+    server: LoopbackLLMServer, model: str
+) -> None:
+    server.script(Text("one two three four five six seven eight nine ten " * 20))
+    client = loopback_client(server, model)
+    with capture_events(client.events) as log:
+        stream = await client.generate(input="Count.", stream=True)
+        async for _ in stream:
+            break
+        await stream.aclose()
+
+    kinds = [event.kind for event in log if not event.kind.startswith("stream.")]
+    assert kinds == [
+        "generation.started",
+        "model_call.started",
+        "model_call.cancelled",
+        "generation.cancelled",
+    ]
