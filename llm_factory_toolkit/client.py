@@ -25,6 +25,7 @@ from .tools.dynamic_loading import check_core_tools, loading_factory, session_fo
 from .tools.intents import execute_intents, intent_from, plan_tool_calls
 from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutput
 from .tools.registration import ToolRegistration
+from .tools.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
 
@@ -45,6 +46,8 @@ class LLMClient:
         telemetry: Tracing, metrics and content-capture settings of the default stack
             (``Telemetry``); by default OpenTelemetry's global providers, no content.
         max_tool_iterations: Default cap on tool rounds per generation.
+        max_tool_result_chars: Default cap on the characters of one tool result the model
+            reads (the rest is cut, with a marker; the payload keeps it all); None: no cap.
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
             meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest; the
@@ -63,6 +66,7 @@ class LLMClient:
         transport: Transport | None = None,
         telemetry: Telemetry | None = None,
         max_tool_iterations: int = 25,
+        max_tool_result_chars: int | None = DEFAULT_MAX_TOOL_RESULT_CHARS,
         core_tools: Sequence[str] | None = None,
         dynamic_tool_loading: bool = False,
         **provider_options: Any,
@@ -74,6 +78,7 @@ class LLMClient:
         self._run_factory = loading_factory(self.tool_factory) if dynamic_tool_loading else None
         self.model = model
         self.max_tool_iterations = checked_iterations(max_tool_iterations)
+        self.max_tool_result_chars = max_tool_result_chars
         self.provider_options: dict[str, Any] = dict(provider_options)
         if api_key is not None:
             self.provider_options["api_key"] = api_key
@@ -176,7 +181,8 @@ class LLMClient:
 
         Keyword options: ``temperature``, ``max_output_tokens``, ``reasoning_effort``,
         ``response_format``, ``use_tools``, ``tool_execution_context``, ``mock_tools``,
-        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``; any other
+        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``,
+        ``max_concurrent_tools``, ``tool_timeout``, ``max_tool_result_chars``; any other
         keyword is forwarded to the provider. With ``stream=True`` an async generator of
         ``StreamChunk`` is returned; its last chunk carries the whole result.
         """
@@ -250,6 +256,7 @@ class LLMClient:
             max_tool_iterations=checked_iterations(
                 _given(known.pop("max_tool_iterations", None), self.max_tool_iterations)
             ),
+            max_tool_result_chars=known.pop("max_tool_result_chars", self.max_tool_result_chars),
             provider_options={**self.provider_options, **options},
             **known,
         )
@@ -284,5 +291,6 @@ _REQUEST_FIELDS = (
     "max_tool_iterations",
     "max_concurrent_tools",
     "tool_timeout",
+    "max_tool_result_chars",
     "structured_output_retries",
 )

@@ -6,7 +6,7 @@ Each generation, model call and tool call ends with one event: ``generation.fini
 ``iteration``, and ``tool_name`` / ``tool_call_id`` for tools, with durations, token counts
 and cost. Steps that went as planned are DEBUG; failures are WARNING. Logs never carry content
 (messages, tool arguments or results, a tool's exception message): unlike span content, they
-have no opt-in.
+have no opt-in. A failure's message is redacted of injected values.
 
 
 Quiet by default: events go through ``llm_factory_toolkit.log`` (see there).
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import SkipToolCall, ToolCallDenied
 from ..log import library_logger
+from ..pipeline.redaction import redact
 from ..telemetry.attributes import error_type
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class LoggingMiddleware:
         try:
             result = await call_next(ctx)
         except Exception as exc:
-            step.failed(error_type=error_type(exc), error=str(exc))
+            step.failed(error_type=error_type(exc), error=redact(str(exc), ctx.tool_context))
             raise
         step.done(
             "finished",
@@ -60,7 +61,7 @@ class LoggingMiddleware:
         try:
             response = await call_next(call)
         except Exception as exc:
-            step.failed(error_type=error_type(exc), error=str(exc))
+            step.failed(error_type=error_type(exc), error=redact(str(exc), ctx.tool_context))
             raise
         usage = usage_fields(response.usage) if response.usage is not None else {}
         step.done(

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..tools.models import GenerationResult, Message, ToolExecutionResult, Usage
+from ..tools.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
 
 if TYPE_CHECKING:
     from ..tools.session import ToolSession
@@ -50,6 +51,8 @@ class GenerationRequest:
     max_tool_iterations: int = 25
     max_concurrent_tools: int = 8
     tool_timeout: float | None = None
+    max_tool_result_chars: int | None = DEFAULT_MAX_TOOL_RESULT_CHARS
+    """The most characters of one tool result the model reads; None for no cap."""
     structured_output_retries: int = 1
     provider_options: Mapping[str, Any] = field(default_factory=_empty)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..exceptions import ConfigurationError
 from ..tools.models import GenerationResult, StreamChunk
+from .cancellation import RunCancelled
 from .scope_probe import innermost_scope
 
 
@@ -51,7 +52,7 @@ class _Finished:
     result: GenerationResult
 
 
-class _StreamClosed(BaseException):
+class _StreamClosed(RunCancelled):
     """Thrown into the pipeline when the consumer closes the stream early."""
 
 

@@ -103,8 +103,8 @@ class ToolFactory:
     ) -> None:
         """Register built-in tools (all when ``names`` is None).
 
-        ``base_dir`` is the only directory ``read_local_file`` reads from; by default, the
-        working directory.
+        ``base_dir`` is the only directory ``read_local_file`` reads from; without one it
+        refuses every read (never the working directory, where ``.env`` lives).
         """
         for name in BUILTIN_TOOLS if names is None else names:
             builtin, function = builtin_function(name, base_dir)

@@ -165,3 +165,31 @@ def test_a_structlog_application_filters_by_its_own_level() -> None:
         "generation.finished",
     ]
     assert {e["level"] for e in events} == {"debug"}
+
+
+FAILING_RUN = """
+async def failing() -> None:
+    def broken(city: str) -> str:
+        raise RuntimeError("down")
+
+    tools = ToolFactory()
+    tools.register_tool(broken, parameters={"type": "object", "properties": {}})
+    turns = ScriptedTransport(ToolCalls([ToolCallSpec("broken", {"city": "Oslo"})]),
+                              Text("Sorry."))
+    client = LLMClient(model="scripted/m", transport=turns, tool_factory=tools)
+    await client.generate(input="Oslo?")
+
+anyio.run(failing)
+"""
+
+
+def test_an_unconfigured_application_sees_no_warning_either() -> None:
+    """A failing tool logs a WARNING; with no logging configured, nothing reaches stderr."""
+    done = run_app("", after=FAILING_RUN)
+    assert (done.stdout, done.stderr) == ("", "")
+
+
+def test_warnings_go_where_the_application_sends_its_logs() -> None:
+    done = run_app("import logging, sys; logging.basicConfig(stream=sys.stdout)", FAILING_RUN)
+    assert done.stderr == ""
+    assert "WARNING:llm_factory_toolkit:event='tool_call.failed'" in done.stdout
