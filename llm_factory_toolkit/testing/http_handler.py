@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import struct
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from llm_factory_toolkit.testing.script import (
     Fail,
     JSONReply,
     Malformed,
+    Reset,
     Stall,
     Text,
     ToolCalls,
@@ -185,25 +187,45 @@ class _Handler(BaseHTTPRequestHandler):
         elif isinstance(turn, Malformed):
             self._malformed(turn, request)
         elif isinstance(turn, Truncated):
-            self._content(turn.turn, request, cut=turn.after_events)
+            self._content(turn.turn, request, cut=turn.after_events, clean=turn.ends_cleanly)
+        elif isinstance(turn, Reset):
+            if request.stream and turn.after_events:
+                self._content(turn.turn, request, cut=turn.after_events)
+                self._pause(_SETTLE_S)  # let the client read what was sent before the RST
+            self._reset()
         else:
             self._content(turn, request)
 
     def _content(
-        self, turn: Text | ToolCalls | JSONReply, request: RecordedRequest, cut: int | None = None
+        self,
+        turn: Text | ToolCalls | JSONReply,
+        request: RecordedRequest,
+        cut: int | None = None,
+        clean: bool = False,
     ) -> None:
-        """Render a content turn; ``cut`` drops the connection part-way through."""
+        """Render a content turn; ``cut`` stops part-way through, dropping the connection
+        unless ``clean`` (then the HTTP message is complete, only the answer is short)."""
         reply = self.owner._bind(turn, request)
         wire = _WIRES[request.api]
         if request.stream:
-            self._stream(wire.render_sse(reply), turn.delay, cut)
+            self._stream(wire.render_sse(reply), turn.delay, cut, clean=clean)
         elif cut is None:
             self._send_json(200, wire.render_json(reply))
         else:
             body = dumps(wire.render_json(reply))
-            head = self._head(200, "application/json", [("Content-Length", str(len(body)))])
-            self._write(head + body[: len(body) // 2])
-            self.close_connection = True
+            half = body[: len(body) // 2]
+            size = len(half) if clean else len(body)
+            head = self._head(200, "application/json", [("Content-Length", str(size))])
+            self._write(head + half)
+            self.close_connection = not clean
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST (linger 0), as a crashed peer would."""
+        linger = struct.pack("ii", 1, 0)
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            self.connection.close()
+        self.close_connection = True
 
     def _malformed(self, turn: Malformed, request: RecordedRequest) -> None:
         if request.stream:
@@ -221,16 +243,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(self._head(status, "application/json", headers) + body)
 
     def _stream(
-        self, events: list[bytes], delay: float, cut: int | None, content_type: str | None = None
+        self,
+        events: list[bytes],
+        delay: float,
+        cut: int | None,
+        content_type: str | None = None,
+        clean: bool = False,
     ) -> None:
-        """Send SSE events as HTTP chunks; ``cut`` closes after that many, unterminated."""
+        """Send SSE events as HTTP chunks; ``cut`` stops after that many, unterminated
+        unless ``clean``."""
         kind = content_type or "text/event-stream; charset=utf-8"
         head = self._head(
             200, kind, [("Transfer-Encoding", "chunked"), ("Cache-Control", "no-cache")]
         )
         shown = events if cut is None else events[:cut]
-        tail = b"0\r\n\r\n" if cut is None else b""
-        if cut is not None:
+        tail = b"0\r\n\r\n" if cut is None or clean else b""
+        if cut is not None and not clean:
             self.close_connection = True
         if delay <= 0:
             self._write(head + b"".join(map(_chunk, shown)) + tail)
@@ -269,6 +297,9 @@ class _Handler(BaseHTTPRequestHandler):
         if outcome != "elapsed":
             self.close_connection = True
         return outcome == "elapsed"
+
+
+_SETTLE_S = 0.05
 
 
 def _parse_json(raw: bytes) -> dict[str, Any] | None:

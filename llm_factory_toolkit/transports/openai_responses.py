@@ -5,8 +5,8 @@ The ``openai`` SDK is anyio-native, so this transport runs directly on asyncio a
 an optional dependency (``pip install llm-factory-toolkit[openai]``), imported on first use,
 on a worker thread because the import takes most of a second.
 
-``AsyncOpenAI`` clients are cached per settings (key, base URL, timeout, retries,
-organization) and per event loop: an HTTP connection pool belongs to the loop that opened
+``AsyncOpenAI`` clients are cached per settings (key, base URL, timeout, organization)
+and per event loop: an HTTP connection pool belongs to the loop that opened
 it, so a client is never shared between, say, an asyncio test and a trio test.
 """
 
@@ -107,14 +107,12 @@ def client_settings(options: Mapping[str, Any]) -> dict[str, Any]:
             "No API key for OpenAI: set the environment variable OPENAI_API_KEY (or put it "
             "in .env), or pass api_key= to LLMClient."
         )
-    settings: dict[str, Any] = {"api_key": api_key}
+    # No SDK retries: the retry stage is the one retry authority.
+    settings: dict[str, Any] = {"api_key": api_key, "max_retries": 0}
     base_url = options.get("api_base") or options.get("base_url")
     base_url = base_url or os.environ.get("OPENAI_BASE_URL")
     if base_url:
         settings["base_url"] = base_url
-    retries = options.get("max_retries", options.get("num_retries"))
-    if retries is not None:
-        settings["max_retries"] = int(retries)
     for name in ("timeout", "organization"):
         if options.get(name) is not None:
             settings[name] = options[name]
