@@ -7,8 +7,10 @@ interleaved over several repetitions, against the loopback server in another pro
   raw-bridge   the same call through the toolkit's litellm loop thread, from asyncio
   stack        LLMClient.generate through the default stack, on asyncio
   stack-trio   LLMClient.generate through the default stack, on trio
+  stack-off    the default stack without the resilience stages (retry, fallback,
+               deadline, usage limits), on asyncio: their happy-path cost is stack - stack-off
 
-    python benchmarks/bench_stack.py --reps 3 --n 300 --m 1000
+    python benchmarks/bench_stack.py --reps 3 --n 300 --m 1000 [--variants stack,stack-off]
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ MESSAGES = [
     {"role": "system", "content": "You are terse."},
     {"role": "user", "content": "Say ok."},
 ]
-VARIANTS = ("raw", "raw-bridge", "stack", "stack-trio")
+VARIANTS = ("raw", "raw-bridge", "stack", "stack-trio", "stack-off")
 
 
 def make_call(variant: str, base_url: str) -> Callable[[], Awaitable[Any]]:
@@ -41,7 +43,8 @@ def make_call(variant: str, base_url: str) -> Callable[[], Awaitable[Any]]:
     if variant.startswith("stack"):
         from llm_factory_toolkit import LLMClient
 
-        client = LLMClient(**kwargs)
+        stack = without_resilience() if variant == "stack-off" else None
+        client = LLMClient(**kwargs, stack=stack)
         return lambda: client.generate(input=MESSAGES)
     from llm_factory_toolkit.transports.litellm_loader import load_litellm
 
@@ -52,6 +55,19 @@ def make_call(variant: str, base_url: str) -> Callable[[], Awaitable[Any]]:
 
     loop = shared_loop_thread()
     return lambda: loop.run(litellm.acompletion, messages=MESSAGES, **kwargs)
+
+
+def without_resilience() -> list[object]:
+    """The default stack minus the retry, fallback, deadline and usage-limit stages."""
+    from llm_factory_toolkit import middleware as m
+
+    resilience = (
+        m.FallbackMiddleware,
+        m.RetryMiddleware,
+        m.DeadlineMiddleware,
+        m.UsageLimitsMiddleware,
+    )
+    return [s for s in m.default_middleware() if not isinstance(s, resilience)]
 
 
 async def measure(
@@ -113,14 +129,16 @@ def main() -> None:
     parser.add_argument("--m", type=int, default=1000)
     parser.add_argument("--width", type=int, default=100)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
     args = parser.parse_args()
     if args.child:
         child(args.child, args.url, args.n, args.m, args.width)
         return
-    runs: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
+    chosen = ["raw", *(v for v in args.variants.split(",") if v in VARIANTS and v != "raw")]
+    runs: dict[str, list[dict[str, float]]] = {v: [] for v in chosen}
     with loopback_process() as url:
         for _ in range(args.reps):
-            for variant in VARIANTS:
+            for variant in chosen:
                 runs[variant].append(run_variant(variant, url, args))
     report(runs, args)
 

@@ -66,8 +66,12 @@ class LoopThread:
 
 
 async def _release_everything() -> None:
+    from .litellm_no_resend import close_handler
+
     litellm: Any = sys.modules.get("litellm")
     if litellm is not None:
+        with contextlib.suppress(Exception):
+            await close_handler()
         with contextlib.suppress(Exception):
             await litellm.close_litellm_async_clients()
         # Anthropic streaming uses a module-level client that the call above does not close.

@@ -15,6 +15,7 @@ from ..exceptions import ConfigurationError
 from .base import StreamDelta, Transport
 from .errors import ProviderErrors
 from .litellm_loader import load_litellm_async
+from .litellm_no_resend import acompletion_without_resend
 from .litellm_request import litellm_kwargs, provider_and_name
 from .litellm_response import delta_from_chunk, model_response_from
 
@@ -34,7 +35,12 @@ class LiteLLMTransport(Transport):
     async def send(self, call: ModelCall) -> ModelResponse:
         litellm = await self._prepare(call)
         with ProviderErrors(provider=self.provider_of(call.model), model=call.model):
-            response = await self._thread().run(litellm.acompletion, **litellm_kwargs(call))
+            response = await self._thread().run(
+                acompletion_without_resend,
+                litellm,
+                self.provider_of(call.model),
+                litellm_kwargs(call),
+            )
             return model_response_from(response, model=call.model)
 
     async def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
@@ -42,7 +48,12 @@ class LiteLLMTransport(Transport):
         loop = self._thread()
         errors = ProviderErrors(provider=self.provider_of(call.model), model=call.model)
         with errors:
-            chunks = await loop.run(litellm.acompletion, **litellm_kwargs(call))
+            chunks = await loop.run(
+                acompletion_without_resend,
+                litellm,
+                self.provider_of(call.model),
+                litellm_kwargs(call),
+            )
         try:
             while True:
                 with errors:

@@ -107,3 +107,20 @@ async def test_cancelling_during_a_backoff_returns_at_once(
         await client.generate(input="hi")
     await client.aclose()
     assert scope.cancelled_caught and len(server.requests) == 1
+
+
+@pytest.mark.parametrize("route", ["chat"])
+async def test_each_attempt_is_its_own_chat_span(
+    client_for: ClientFor, server: LoopbackLLMServer
+) -> None:
+    from tests.observability.conftest import new_traces
+
+    traces = new_traces()
+    server.script(Fail(503), Reset(), Text("ok"))
+    await client_for(telemetry=traces.telemetry()).generate(input="hi")
+    chats = traces.named("chat ")
+    errors = [(span.attributes or {}).get("error.type") for span in chats]
+    assert errors == ["ServerError", "ProviderConnectionError", None]
+    (generation,) = [s for s in traces.spans if s not in chats]
+    assert all(span.parent and span.parent.span_id == generation.context.span_id for span in chats)
+    traces.provider.shutdown()
