@@ -11,6 +11,9 @@ interleaved over several repetitions, against the loopback server in another pro
                deadline, usage limits), on asyncio: their happy-path cost is stack - stack-off
 
     python benchmarks/bench_stack.py --reps 3 --n 300 --m 1000 [--variants stack,stack-off]
+
+``--micro`` measures the resilience stages alone, in one process without HTTP (a scripted
+transport), the two stacks interleaved: the CPU they add to each generation.
 """
 
 from __future__ import annotations
@@ -57,8 +60,8 @@ def make_call(variant: str, base_url: str) -> Callable[[], Awaitable[Any]]:
     return lambda: loop.run(litellm.acompletion, messages=MESSAGES, **kwargs)
 
 
-def without_resilience() -> list[object]:
-    """The default stack minus the retry, fallback, deadline and usage-limit stages."""
+def without_resilience(stack: list[object] | None = None) -> list[object]:
+    """``stack`` (the default one) minus the retry, fallback, deadline and usage-limit stages."""
     from llm_factory_toolkit import middleware as m
 
     resilience = (
@@ -67,7 +70,8 @@ def without_resilience() -> list[object]:
         m.DeadlineMiddleware,
         m.UsageLimitsMiddleware,
     )
-    return [s for s in m.default_middleware() if not isinstance(s, resilience)]
+    given = m.default_middleware() if stack is None else stack
+    return [s for s in given if not isinstance(s, resilience)]
 
 
 async def measure(
@@ -104,6 +108,41 @@ async def measure(
     }
 
 
+def micro(n: int, rounds: int = 21) -> None:
+    """Per-generation time of the default stack with and without the resilience stages."""
+    import anyio
+
+    from llm_factory_toolkit import LLMClient
+    from llm_factory_toolkit.middleware import ProviderRoutingMiddleware, default_middleware
+    from llm_factory_toolkit.testing import ScriptedTransport
+
+    def client(resilient: bool) -> LLMClient:
+        routing = ProviderRoutingMiddleware((), ScriptedTransport())
+        stack = default_middleware(routing=routing)
+        return LLMClient(
+            model="scripted/bench", stack=stack if resilient else without_resilience(stack)
+        )
+
+    async def per_call_us(target: LLMClient) -> float:
+        started = time.process_time()  # CPU: steadier than wall time on a shared machine
+        for _ in range(n):
+            await target.generate(input=MESSAGES)
+        return (time.process_time() - started) / n * 1e6
+
+    async def run() -> None:
+        on, off = client(True), client(False)
+        pairs = []
+        for _ in range(rounds):
+            pairs.append((await per_call_us(on), await per_call_us(off)))
+        on_us = statistics.median(p[0] for p in pairs)
+        off_us = statistics.median(p[1] for p in pairs)
+        added = statistics.median(p[0] - p[1] for p in pairs)
+        print(f"CPU per generation: stages on {on_us:.1f} us, off {off_us:.1f} us")
+        print(f"the resilience stages add {added:.1f} us (median of {rounds} paired rounds)")
+
+    anyio.run(run)
+
+
 def child(variant: str, base_url: str, n: int, m: int, width: int) -> None:
     import anyio
 
@@ -130,7 +169,11 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=100)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--micro", action="store_true")
     args = parser.parse_args()
+    if args.micro:
+        micro(args.n)
+        return
     if args.child:
         child(args.child, args.url, args.n, args.m, args.width)
         return

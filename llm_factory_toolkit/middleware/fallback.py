@@ -24,7 +24,7 @@ from ..pipeline.context import ModelCall, ModelHandler, ModelResponse
 from ..pipeline.events import FallbackUsed
 from ..resilience.options import FallbackModel, fallback_tuple
 from ..resilience.policy import warrants_fallback
-from .retry import fresh_copy
+from .retry import CallSnapshot
 
 _PROVIDER_BOUND = frozenset({"api_key", "api_base", "base_url", "organization", "api_version"})
 
@@ -39,7 +39,7 @@ class FallbackMiddleware:
         models = fallback_tuple(call.ctx.request.fallback_models) or self.models
         if not models:
             return await call_next(call)
-        original = fresh_copy(call)
+        original = CallSnapshot(call)
         try:
             return await call_next(call)
         except ProviderError as error:
@@ -51,14 +51,14 @@ class FallbackMiddleware:
 
 async def _next_models(
     call: ModelCall,
-    original: ModelCall,
+    original: CallSnapshot,
     models: tuple[FallbackModel, ...],
     failure: ProviderError,
     call_next: ModelHandler,
 ) -> ModelResponse:
-    failed_model = original.model
+    failed_model = call.model
     for entry in models:
-        candidate = retargeted(original, entry)
+        candidate = retargeted(original.fresh(), entry)
         await _announce(call, failed_model, candidate.model, failure)
         try:
             response = await call_next(candidate)
@@ -72,13 +72,13 @@ async def _next_models(
     raise failure
 
 
-def retargeted(call: ModelCall, entry: FallbackModel) -> ModelCall:
-    """A fresh copy of ``call`` for the fallback ``entry``, routed anew."""
+def retargeted(candidate: ModelCall, entry: FallbackModel) -> ModelCall:
+    """``candidate`` (a fresh copy of the call) aimed at the fallback ``entry``, routed anew."""
     settings: Mapping[str, Any] = {"model": entry} if isinstance(entry, str) else entry
-    candidate = fresh_copy(call)
+    primary = candidate.model
     candidate.model = str(settings["model"])
     candidate.transport = None
-    if _provider(candidate.model) != _provider(call.model):
+    if _provider(candidate.model) != _provider(primary):
         for name in _PROVIDER_BOUND:
             candidate.options.pop(name, None)
     candidate.options.update({k: v for k, v in settings.items() if k != "model"})

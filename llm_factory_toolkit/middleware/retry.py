@@ -13,19 +13,21 @@ Between attempts a ``ModelCallRetrying`` event says how long the policy chose to
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import fields
 
 import anyio
 
 from ..exceptions import ProviderError
-from ..pipeline.context import ModelCall, ModelHandler, ModelResponse
+from ..pipeline.context import GenerationContext, ModelCall, ModelHandler, ModelResponse
 from ..pipeline.events import ModelCallRetrying
 from ..resilience.policy import RetryPolicy
 from ..resilience.retrying import call_with_retries
 from .deadline import check_time_for
 
 DEFAULT_RETRY = RetryPolicy()
+
+Sink = Callable[[str], Awaitable[None]]
 
 
 class RetryMiddleware:
@@ -50,13 +52,13 @@ class RetryMiddleware:
         if policy.max_attempts == 1:
             with _watching_stream(call, delivered):
                 return await call_next(call)
-        original, attempts = fresh_copy(call), 0
+        original, attempts = CallSnapshot(call), 0
 
         async def attempt() -> ModelResponse:
             nonlocal attempts
             attempts += 1
             with _watching_stream(call, delivered):
-                return await call_next(call if attempts == 1 else fresh_copy(original))
+                return await call_next(call if attempts == 1 else original.fresh())
 
         async def on_retry(failed: int, delay: float, error: Exception) -> None:
             check_time_for(call.ctx, delay, error)
@@ -71,20 +73,41 @@ class RetryMiddleware:
         )
 
 
-def fresh_copy(call: ModelCall) -> ModelCall:
-    """A copy of ``call`` whose lists and options can be changed without touching it."""
-    tools = None if call.tools is None else list(call.tools)
-    return replace(call, messages=list(call.messages), tools=tools, options=dict(call.options))
+_FIELDS = tuple(item.name for item in fields(ModelCall))
+
+
+class CallSnapshot:
+    """What a ``ModelCall`` was when taken, so each later attempt starts from the same call
+    (cheaper than copying the call: the happy path takes a snapshot and never uses it)."""
+
+    __slots__ = ("_options", "_values")
+
+    def __init__(self, call: ModelCall) -> None:
+        self._values = [getattr(call, name) for name in _FIELDS]
+        self._options = dict(call.options)
+
+    def fresh(self) -> ModelCall:
+        """A new call as the original was; its lists and options are its own."""
+        call = ModelCall(**dict(zip(_FIELDS, self._values, strict=True)))
+        call.messages = list(call.messages)
+        call.tools = None if call.tools is None else list(call.tools)
+        call.options = dict(self._options)
+        return call
+
+
+_NOT_STREAMED = nullcontext()
+
+
+def _watching_stream(call: ModelCall, delivered: list[str]) -> AbstractContextManager[None]:
+    """Note the text a streamed attempt hands to the consumer; tag a later failure with it."""
+    sink = call.ctx.stream_sink
+    if not call.stream or sink is None:
+        return _NOT_STREAMED
+    return _watched(call.ctx, sink, delivered)
 
 
 @contextmanager
-def _watching_stream(call: ModelCall, delivered: list[str]) -> Iterator[None]:
-    """Note the text a streamed attempt hands to the consumer; tag a later failure with it."""
-    ctx = call.ctx
-    sink = ctx.stream_sink
-    if not call.stream or sink is None:
-        yield
-        return
+def _watched(ctx: GenerationContext, sink: Sink, delivered: list[str]) -> Iterator[None]:
 
     async def watched(text: str) -> None:
         delivered.append(text)

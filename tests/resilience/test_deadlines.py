@@ -40,7 +40,7 @@ async def test_a_deadline_ends_a_stalled_generation(
 ) -> None:
     """The per-attempt timeout (30 s) would wait; the deadline (0.4 s) does not. Every
     attempt it leaves room for is cut off, and the provider sees the client leave."""
-    client = await warmed_up(client_for(timeout=30.0), server)
+    client = await warmed_up(client_for(timeout=30.0), server, stream)
     server.script(*[Stall(5.0)] * 3)
     with anyio.fail_after(10), pytest.raises(ProviderTimeoutError) as caught:
         await final_result(client, stream, input="hi", deadline=1.0)
@@ -49,11 +49,11 @@ async def test_a_deadline_ends_a_stalled_generation(
     await eventually(lambda: server.disconnects == len(server.requests))
 
 
-async def warmed_up(client: LLMClient, server: LoopbackLLMServer) -> LLMClient:
-    """``client`` after one answered call, so no first-call import eats the deadline; the
-    server's records are cleared."""
+async def warmed_up(client: LLMClient, server: LoopbackLLMServer, stream: bool) -> LLMClient:
+    """``client`` after one answered call (streamed or not, as the test's), so no first-call
+    import eats the deadline; the server's records are cleared."""
     server.script(Text("warm"))
-    await client.generate(input="warm up")
+    await final_result(client, stream, input="warm up")
     server.reset()
     return client
 
@@ -75,7 +75,7 @@ async def test_a_deadline_includes_tool_rounds(
     factory.register_tool(
         slow_lookup, parameters={"type": "object", "properties": {"city": {"type": "string"}}}
     )
-    client = await warmed_up(client_for(tool_factory=factory), server)
+    client = await warmed_up(client_for(tool_factory=factory), server, stream)
     server.script(ToolCalls([ToolCallSpec("slow_lookup", {"city": "Oslo"})]), Text("late"))
     with anyio.fail_after(10), pytest.raises(DeadlineExceeded) as caught:
         await final_result(client, stream, input="hi", deadline=1.0)
