@@ -45,7 +45,7 @@ class UsageLimitsMiddleware:
     ) -> GenerationResult:
         if ctx.request.usage_limits is None:
             return await call_next(ctx)
-        spent = ctx.state[_KEY] = _Spent()
+        spent = _spent(ctx)  # a structured-output re-ask runs this again: keep counting
         result = await call_next(ctx)
         _raise_refusal(spent)
         return result
@@ -79,7 +79,7 @@ class UsageLimitsMiddleware:
 
 def _spent(ctx: GenerationContext) -> _Spent:
     spent = ctx.state.get(_KEY)
-    if not isinstance(spent, _Spent):  # a model call outside a generation stage's view
+    if not isinstance(spent, _Spent):
         spent = ctx.state[_KEY] = _Spent()
     return spent
 

@@ -130,3 +130,19 @@ async def test_nested_tool_calls_count(client_for: ClientFor, server: LoopbackLL
 def test_negative_bounds_are_rejected() -> None:
     with pytest.raises(ConfigurationError):
         UsageLimits(max_requests=-1)
+
+
+@pytest.mark.parametrize("route", ["chat"])
+async def test_structured_output_re_asks_count(
+    client_for: ClientFor, server: LoopbackLLMServer
+) -> None:
+    from pydantic import BaseModel
+
+    class Reading(BaseModel):
+        celsius: int
+
+    server.script(Text("not json"), Text('{"celsius": 3}'))
+    client = client_for(usage_limits=UsageLimits(max_requests=1))
+    with pytest.raises(UsageLimitExceeded) as caught:
+        await client.generate(input="hi", response_format=Reading)
+    assert caught.value.limit == "max_requests" and len(server.requests) == 1
