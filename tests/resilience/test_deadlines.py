@@ -26,7 +26,7 @@ from llm_factory_toolkit.testing import (
     ToolCalls,
     ToolCallSpec,
 )
-from tests.support import eventually, final_result
+from tests.support import eventually, final_result, slow_lookup_factory
 
 from .conftest import ClientFor
 
@@ -64,18 +64,7 @@ async def test_a_deadline_includes_tool_rounds(
     client_for: ClientFor, server: LoopbackLLMServer, stream: bool
 ) -> None:
     finished: list[str] = []
-
-    async def slow_lookup(city: str) -> str:
-        try:
-            await anyio.sleep(5)
-        finally:
-            finished.append(city)
-        return city
-
-    factory = ToolFactory()
-    factory.register_tool(
-        slow_lookup, parameters={"type": "object", "properties": {"city": {"type": "string"}}}
-    )
+    factory = slow_lookup_factory(finished)
     client = await warmed_up(client_for(tool_factory=factory), server, stream)
     server.script(ToolCalls([ToolCallSpec("slow_lookup", {"city": "Oslo"})]), Text("late"))
     with anyio.fail_after(60), pytest.raises(DeadlineExceeded) as caught:
