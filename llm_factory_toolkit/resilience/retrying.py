@@ -8,6 +8,8 @@ ends it at once. A retry is logged at DEBUG, a policy given up on after retries 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from functools import partial
 from typing import TypeVar
 
 import anyio
@@ -19,6 +21,15 @@ T = TypeVar("T")
 
 OnRetry = Callable[[int, float, Exception], Awaitable[None]]
 """Told ``(failed_attempt, delay_s, error)`` before each wait."""
+
+_verdict: ContextVar[Callable[[Exception], bool] | None] = ContextVar("retry_verdict", default=None)
+
+
+def will_be_retried(error: Exception) -> bool:
+    """Whether the retry loop running the current attempt will send it again after ``error``
+    (so a stage inside it can report the failure as routine, not as the outcome)."""
+    verdict = _verdict.get()
+    return verdict is not None and verdict(error)
 
 
 async def call_with_retries(
@@ -36,11 +47,12 @@ async def call_with_retries(
     """
     failed = 0
     while True:
+        token = _verdict.set(partial(_again, policy, failed + 1, retryable))
         try:
             return await attempt()
         except Exception as error:
             failed += 1
-            if not _again(policy, failed, error, retryable):
+            if not _again(policy, failed, retryable, error):
                 _log_given_up(policy, failed, error)
                 raise
             delay = policy.delay(failed, error)
@@ -48,13 +60,15 @@ async def call_with_retries(
             if on_retry is not None:
                 await on_retry(failed, delay, error)
             await sleep(delay)
+        finally:
+            _verdict.reset(token)
 
 
 def _again(
     policy: RetryPolicy,
     failed: int,
-    error: Exception,
     retryable: Callable[[Exception], bool] | None,
+    error: Exception,
 ) -> bool:
     if failed >= policy.max_attempts or not policy.should_retry(error):
         return False

@@ -135,3 +135,30 @@ async def test_the_loop_gives_up_after_max_attempts_and_on_a_veto() -> None:
     with pytest.raises(ServerError):
         await call_with_retries(failing, RetryPolicy(), retryable=lambda _: False, sleep=no_wait)
     assert calls == 5
+
+
+async def test_retried_attempts_log_at_debug_and_the_exhausted_policy_at_warning() -> None:
+    from llm_factory_toolkit import LLMClient
+    from llm_factory_toolkit.testing import Fail, ScriptedTransport
+    from tests.observability.conftest import captured_logs
+
+    client = LLMClient(
+        model="scripted/m",
+        transport=ScriptedTransport(Fail(503), Fail(503), Fail(503)),
+        retry=RetryPolicy(max_attempts=3, initial_delay=0.0),
+    )
+    with captured_logs() as entries, pytest.raises(ServerError):
+        await client.generate(input="hi")
+    levels = [
+        (e["event"], e["log_level"])
+        for e in entries
+        if e["event"] in ("model_call.failed", "model_call_retrying", "retries_exhausted")
+    ]
+    assert levels == [
+        ("model_call.failed", "debug"),
+        ("model_call_retrying", "debug"),
+        ("model_call.failed", "debug"),
+        ("model_call_retrying", "debug"),
+        ("model_call.failed", "warning"),
+        ("retries_exhausted", "warning"),
+    ]
