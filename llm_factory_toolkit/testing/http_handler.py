@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-import struct
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from socketserver import TCPServer
 from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit
 
-from llm_factory_toolkit.testing import wire_anthropic, wire_chat, wire_responses
+from llm_factory_toolkit.testing import faults, wire_anthropic, wire_chat, wire_responses
 from llm_factory_toolkit.testing.script import (
     Fail,
     JSONReply,
@@ -180,9 +179,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self._pause(turn.seconds):
                 self._play(turn.then or Text("ok"), request)
         elif isinstance(turn, Fail):
-            retry = (
-                [] if turn.retry_after is None else [("Retry-After", _seconds(turn.retry_after))]
-            )
+            retry = faults.retry_after_headers(turn.retry_after)
             self._send_json(turn.status, _WIRES[request.api].error_body(turn), retry)
         elif isinstance(turn, Malformed):
             self._malformed(turn, request)
@@ -191,8 +188,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif isinstance(turn, Reset):
             if request.stream and turn.after_events:
                 self._content(turn.turn, request, cut=turn.after_events)
-                self._pause(_SETTLE_S)  # let the client read what was sent before the RST
-            self._reset()
+                self._pause(faults.SETTLE_S)
+            faults.reset(self.connection)
+            self.close_connection = True
         else:
             self._content(turn, request)
 
@@ -212,20 +210,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif cut is None:
             self._send_json(200, wire.render_json(reply))
         else:
-            body = dumps(wire.render_json(reply))
-            half = body[: len(body) // 2]
-            size = len(half) if clean else len(body)
+            half, size = faults.half_body(dumps(wire.render_json(reply)), clean=clean)
             head = self._head(200, "application/json", [("Content-Length", str(size))])
             self._write(head + half)
             self.close_connection = not clean
-
-    def _reset(self) -> None:
-        """Abort the connection with a TCP RST (linger 0), as a crashed peer would."""
-        linger = struct.pack("ii", 1, 0)
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
-            self.connection.close()
-        self.close_connection = True
 
     def _malformed(self, turn: Malformed, request: RecordedRequest) -> None:
         if request.stream:
@@ -258,8 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
         shown = events if cut is None else events[:cut]
         tail = b"0\r\n\r\n" if cut is None or clean else b""
-        if cut is not None and not clean:
-            self.close_connection = True
+        self.close_connection = self.close_connection or not (cut is None or clean)
         if delay <= 0:
             self._write(head + b"".join(map(_chunk, shown)) + tail)
             return
@@ -299,9 +286,6 @@ class _Handler(BaseHTTPRequestHandler):
         return outcome == "elapsed"
 
 
-_SETTLE_S = 0.05
-
-
 def _parse_json(raw: bytes) -> dict[str, Any] | None:
     try:
         value = json.loads(raw)
@@ -313,8 +297,3 @@ def _parse_json(raw: bytes) -> dict[str, Any] | None:
 def _chunk(data: bytes) -> bytes:
     """One HTTP/1.1 chunk of the chunked transfer encoding."""
     return b"%x\r\n%s\r\n" % (len(data), data)
-
-
-def _seconds(value: float) -> str:
-    """``Retry-After`` value: an integer when whole, else a decimal (the SDKs accept both)."""
-    return str(int(value)) if float(value).is_integer() else str(value)
