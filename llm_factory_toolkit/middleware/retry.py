@@ -2,8 +2,9 @@
 
 It sits outside the tracing, usage and limit stages, so each attempt is its own ``chat`` span,
 is counted and priced, and passes the limits. The SDKs' own retries are off on every route.
-Each attempt gets a fresh copy of the call, so what an inner stage changed on one attempt
-(tools added, options rewritten for a route) never leaks into the next.
+Each attempt after the first starts from a snapshot of the call as it arrived, so what an
+inner stage changed on one attempt (tools added, options rewritten for a route) never leaks
+into the next.
 
 A stream is retried only while none of its text has reached the consumer; after that its
 failure is raised as it is, with the text delivered so far on ``error.partial_text``.
