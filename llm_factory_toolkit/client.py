@@ -18,6 +18,9 @@ from .pipeline.loop import checked_iterations, run_agent_loop
 from .pipeline.stack import Pipeline
 from .pipeline.stream_task import stream_in_task
 from .pipeline.streaming import emit_text, stream_chunks
+from .resilience.limits import UsageLimits
+from .resilience.options import FallbackModel, client_defaults, take_retry_counts
+from .resilience.policy import RetryPolicy
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
 from .tools.dispatch import execute_tool_call
@@ -52,6 +55,11 @@ class LLMClient:
         dynamic_tool_loading: Start each generation with only the core tools and the
             meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest; the
             ``tool_factory`` itself is left unchanged (other clients may share it).
+        retry: The ``RetryPolicy`` of every model call (default ``RetryPolicy()``: three
+            attempts); ``num_retries=N`` means ``RetryPolicy(max_attempts=N + 1)``.
+        fallback_models: Models asked in turn when a model call still fails after its retries.
+        usage_limits: ``UsageLimits`` each generation must stay within.
+        max_concurrent_generations: How many generations may run at once; the rest wait.
         **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
     """
 
@@ -69,6 +77,10 @@ class LLMClient:
         max_tool_result_chars: int | None = DEFAULT_MAX_TOOL_RESULT_CHARS,
         core_tools: Sequence[str] | None = None,
         dynamic_tool_loading: bool = False,
+        retry: RetryPolicy | None = None,
+        fallback_models: Sequence[FallbackModel] = (),
+        usage_limits: UsageLimits | None = None,
+        max_concurrent_generations: int | None = None,
         **provider_options: Any,
     ) -> None:
         load_dotenv_once()
@@ -82,6 +94,12 @@ class LLMClient:
         self.provider_options: dict[str, Any] = dict(provider_options)
         if api_key is not None:
             self.provider_options["api_key"] = api_key
+        self.request_defaults = client_defaults(
+            self.provider_options,
+            retry=retry,
+            fallback_models=fallback_models,
+            usage_limits=usage_limits,
+        )
         self.hooks = HookRegistry()
         self.events = EventBus()
         self._extra_middleware: list[object] = list(middleware)
@@ -92,6 +110,7 @@ class LLMClient:
             else default_middleware(
                 routing=ProviderRoutingMiddleware(() if transport else None, transport),
                 telemetry=telemetry,
+                max_concurrent_generations=max_concurrent_generations,
             )
         )
         self._pipeline: Pipeline | None = None
@@ -182,9 +201,11 @@ class LLMClient:
         Keyword options: ``temperature``, ``max_output_tokens``, ``reasoning_effort``,
         ``response_format``, ``use_tools``, ``tool_execution_context``, ``mock_tools``,
         ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``,
-        ``max_concurrent_tools``, ``tool_timeout``, ``max_tool_result_chars``; any other
-        keyword is forwarded to the provider. With ``stream=True`` an async generator of
-        ``StreamChunk`` is returned; its last chunk carries the whole result.
+        ``max_concurrent_tools``, ``tool_timeout``, ``max_tool_result_chars``, ``retry`` (or
+        ``num_retries``), ``fallback_models``, ``deadline`` (seconds for the whole generation),
+        ``usage_limits``; any other keyword is forwarded to the provider (``timeout``: seconds
+        per attempt). With ``stream=True`` an async generator of ``StreamChunk`` is returned;
+        its last chunk carries the whole result.
         """
         ctx = self._new_context(self._request(input, model, stream, options))
         if stream:
@@ -245,6 +266,7 @@ class LLMClient:
     ) -> GenerationRequest:
         if self.dynamic_tool_loading:
             options["tool_session"] = session_for_run(self.core_tools, options.get("tool_session"))
+        options = {**self.request_defaults, **take_retry_counts(options)}
         known = {name: options.pop(name) for name in _REQUEST_FIELDS if name in options}
         use_tools = known.pop("use_tools", None)
         return GenerationRequest(
@@ -293,4 +315,8 @@ _REQUEST_FIELDS = (
     "tool_timeout",
     "max_tool_result_chars",
     "structured_output_retries",
+    "retry",
+    "fallback_models",
+    "deadline",
+    "usage_limits",
 )

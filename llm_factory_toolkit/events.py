@@ -9,6 +9,7 @@ from __future__ import annotations
 from .pipeline.events import (
     ALL_EVENT_TYPES,
     Event,
+    FallbackUsed,
     GenerationCancelled,
     GenerationFailed,
     GenerationFinished,
@@ -16,6 +17,7 @@ from .pipeline.events import (
     ModelCallCancelled,
     ModelCallFailed,
     ModelCallFinished,
+    ModelCallRetrying,
     ModelCallStarted,
     StreamChunkReceived,
     ToolCallCancelled,
@@ -32,6 +34,7 @@ from .pipeline.events import (
 __all__ = [
     "ALL_EVENT_TYPES",
     "Event",
+    "FallbackUsed",
     "GenerationCancelled",
     "GenerationFailed",
     "GenerationFinished",
@@ -39,6 +42,7 @@ __all__ = [
     "ModelCallCancelled",
     "ModelCallFailed",
     "ModelCallFinished",
+    "ModelCallRetrying",
     "ModelCallStarted",
     "StreamChunkReceived",
     "ToolCallCancelled",

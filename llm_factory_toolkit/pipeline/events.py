@@ -95,6 +95,31 @@ class ModelCallCancelled(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ModelCallRetrying(Event):
+    """Attempt ``attempt`` failed with ``error_type``; the next is sent after ``delay_s``."""
+
+    kind: Literal["model_call.retrying"] = "model_call.retrying"
+    iteration: int
+    model: str
+    attempt: int
+    delay_s: float
+    error_type: str
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FallbackUsed(Event):
+    """``from_model`` failed with ``error_type`` after its retries; ``to_model`` is asked."""
+
+    kind: Literal["model_call.fallback"] = "model_call.fallback"
+    iteration: int
+    from_model: str
+    to_model: str
+    error_type: str
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StreamChunkReceived(Event):
     kind: Literal["stream.chunk_received"] = "stream.chunk_received"
     iteration: int
@@ -192,6 +217,8 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     ModelCallFinished,
     ModelCallFailed,
     ModelCallCancelled,
+    ModelCallRetrying,
+    FallbackUsed,
     StreamChunkReceived,
     ToolCallRequested,
     ToolCallStarted,

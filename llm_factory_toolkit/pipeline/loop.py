@@ -24,16 +24,19 @@ async def run_agent_loop(ctx: GenerationContext) -> GenerationResult:
     if ctx.request.max_tool_iterations == 0:
         return await _answer_without_tools(ctx)
     response: ModelResponse | None = None
+    model = ctx.request.model
     for _ in range(ctx.request.max_tool_iterations):
         ctx.iteration += 1
-        response = await ctx.pipeline.call_model(new_model_call(ctx))
+        call = new_model_call(ctx)
+        response = await ctx.pipeline.call_model(call)
+        model = call.model
         ctx.messages.append(response.message)
         requested = response.tool_calls
         if not requested:
-            return finish(ctx, response, response.finish_reason or "stop")
+            return finish(ctx, response, response.finish_reason or "stop", model)
         ctx.tool_messages.append(response.message)
         await run_tool_round(ctx, requested)
-    return finish(ctx, response, "max_tool_iterations")
+    return finish(ctx, response, "max_tool_iterations", model)
 
 
 async def _answer_without_tools(ctx: GenerationContext) -> GenerationResult:
@@ -140,8 +143,11 @@ def record_tool_result(
         )
 
 
-def finish(ctx: GenerationContext, response: ModelResponse | None, reason: str) -> GenerationResult:
-    """The result of the run so far; the transcript is always kept."""
+def finish(
+    ctx: GenerationContext, response: ModelResponse | None, reason: str, model: str | None = None
+) -> GenerationResult:
+    """The result of the run so far; the transcript is always kept. ``model`` answered last
+    (the stages leave the call naming it, a fallback included)."""
     return GenerationResult(
         content=response.content if response is not None else None,
         payloads=ctx.payloads,
@@ -151,4 +157,5 @@ def finish(ctx: GenerationContext, response: ModelResponse | None, reason: str) 
         finish_reason=reason,
         iterations=ctx.iteration,
         metadata=ctx.metadata,
+        model=model or ctx.request.model,
     )

@@ -87,6 +87,8 @@ class GenerationResult:
     finish_reason: str = "stop"
     iterations: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    model: str | None = None
+    """The model that produced the final answer (a fallback model, when one took over)."""
 
     def __iter__(self) -> Iterator[Any]:
         yield self.content

@@ -198,9 +198,13 @@ async def _quietly(coro: Coroutine[Any, Any, object]) -> None:
 async def release_litellm_connections() -> None:
     """Close litellm's pooled HTTP clients (aiohttp sessions included); litellm builds new
     ones on the next call."""
+    from .litellm_no_resend import close_handler
+
     litellm: Any = sys.modules.get("litellm")
     if litellm is None:
         return
+    with contextlib.suppress(Exception):
+        await close_handler()
     with contextlib.suppress(Exception):
         await litellm.close_litellm_async_clients()
     with contextlib.suppress(Exception):

@@ -16,6 +16,7 @@ from ..settings import env_value
 from .base import StreamDelta, Transport
 from .errors import ProviderErrors
 from .litellm_loader import load_litellm_async
+from .litellm_no_resend import acompletion_without_resend
 from .litellm_request import litellm_kwargs, provider_and_name
 from .litellm_response import delta_from_chunk, model_response_from
 
@@ -35,7 +36,9 @@ class LiteLLMTransport(Transport):
     async def send(self, call: ModelCall) -> ModelResponse:
         litellm, kwargs = await self._prepare(call)
         with ProviderErrors(provider=self.provider_of(call.model), model=call.model):
-            response = await self._thread().run(litellm.acompletion, **kwargs)
+            response = await self._thread().run(
+                acompletion_without_resend, litellm, self.provider_of(call.model), kwargs
+            )
             return model_response_from(response, model=call.model)
 
     async def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
@@ -43,7 +46,13 @@ class LiteLLMTransport(Transport):
         loop = self._thread()
         errors = ProviderErrors(provider=self.provider_of(call.model), model=call.model)
         with errors:
-            chunks = await loop.run(litellm.acompletion, release=_close_stream, **kwargs)
+            chunks = await loop.run(
+                acompletion_without_resend,
+                litellm,
+                self.provider_of(call.model),
+                kwargs,
+                release=_close_stream,
+            )
         try:
             while True:
                 with errors:

@@ -103,14 +103,12 @@ def client_settings(options: Mapping[str, Any]) -> dict[str, Any]:
             "No API key for OpenAI: set the environment variable OPENAI_API_KEY (or put it "
             "in .env), or pass api_key= to LLMClient."
         )
-    settings: dict[str, Any] = {"api_key": api_key}
+    # No SDK retries: the retry stage is the one retry authority.
+    settings: dict[str, Any] = {"api_key": api_key, "max_retries": 0}
     base_url = options.get("api_base") or options.get("base_url")
     base_url = base_url or env_value("OPENAI_BASE_URL")
     if base_url:
         settings["base_url"] = base_url
-    retries = options.get("max_retries", options.get("num_retries"))
-    if retries is not None:
-        settings["max_retries"] = int(retries)
     for name in ("timeout", "organization"):
         if options.get(name) is not None:
             settings[name] = options[name]

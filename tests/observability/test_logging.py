@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from llm_factory_toolkit import LLMClient, RateLimitError, ToolFactory
+from llm_factory_toolkit import LLMClient, RateLimitError, RetryPolicy, ToolFactory
 from llm_factory_toolkit.testing import Fail, ScriptedTransport, Text, ToolCalls, ToolCallSpec
 from tests.support import weather_factory
 
@@ -58,7 +58,11 @@ async def test_one_event_per_step_with_the_runs_context() -> None:
 
 async def test_failures_are_warnings() -> None:
     """A failed model call and the failed generation are WARNING events with the error type."""
-    client = LLMClient(model="scripted/m", transport=ScriptedTransport(Fail(429)))
+    client = LLMClient(
+        model="scripted/m",
+        transport=ScriptedTransport(Fail(429)),
+        retry=RetryPolicy(max_attempts=1),
+    )
     with captured_logs() as entries, pytest.raises(RateLimitError):
         await client.generate(input="hi")
     steps = step_entries(entries)
