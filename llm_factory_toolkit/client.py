@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from typing import Any, Literal, overload
+from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .exceptions import ConfigurationError
 from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
@@ -25,6 +26,9 @@ from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutp
 from .tools.registration import ToolRegistration
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
+
+if TYPE_CHECKING:
+    from .mcp.servers import MCPServer
 
 DEFAULT_MODEL = "openai/gpt-4o-mini"
 
@@ -46,6 +50,8 @@ class LLMClient:
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
             meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest.
+        mcp_servers: MCP servers whose tools join ``tool_factory`` (see
+            ``llm_factory_toolkit.mcp``); ``async with client:`` keeps them connected.
         **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
     """
 
@@ -62,9 +68,14 @@ class LLMClient:
         max_tool_iterations: int = 25,
         core_tools: Sequence[str] | None = None,
         dynamic_tool_loading: bool = False,
+        mcp_servers: Sequence[MCPServer] = (),
         **provider_options: Any,
     ) -> None:
         load_dotenv_once()
+        if mcp_servers:
+            tool_factory = tool_factory or ToolFactory()
+            for mcp_server in mcp_servers:
+                tool_factory.register_mcp_server(mcp_server)
         self.core_tools = prepare_dynamic_loading(tool_factory, core_tools, dynamic_tool_loading)
         self.dynamic_tool_loading = dynamic_tool_loading
         self.model = model
@@ -87,15 +98,24 @@ class LLMClient:
         )
         self._pipeline: Pipeline | None = None
         self._intent_pipeline: Pipeline | None = None
+        self._mcp_connections: AsyncExitStack | None = None
 
     async def aclose(self) -> None:
-        """Close the HTTP connections the client keeps open on the current event loop."""
+        """Close the HTTP connections the client keeps open on the current event loop, and
+        the MCP servers ``async with client:`` connected."""
         for member in self.middleware:
             close = getattr(member, "aclose", None)
             if close is not None:
                 await close()
+        connections, self._mcp_connections = self._mcp_connections, None
+        if connections is not None:
+            await connections.aclose()
 
     async def __aenter__(self) -> LLMClient:
+        if self.tool_factory is not None and self.tool_factory.mcp_toolsets:
+            from .mcp.toolset import open_servers
+
+            self._mcp_connections = await open_servers(self.tool_factory)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -119,8 +139,13 @@ class LLMClient:
         return self._pipeline
 
     def _build_pipeline(self, generation_core: GenerationHandler) -> Pipeline:
+        middleware = self.middleware
+        if self.tool_factory is not None and self.tool_factory.mcp_toolsets:
+            from .mcp.stage import MCPToolsMiddleware
+
+            middleware = (MCPToolsMiddleware(), *middleware)
         return Pipeline(
-            self.middleware,
+            middleware,
             generation_core=generation_core,
             model_core=dispatch_model_call,
             tool_core=execute_tool_call,
