@@ -117,6 +117,7 @@ def serve_http() -> None:
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
+    sock.listen(64)  # connections queue from now on, before uvicorn starts accepting
     print(sock.getsockname()[1], flush=True)
     config = uvicorn.Config(server.streamable_http_app(), log_level="warning")
     anyio.run(uvicorn.Server(config).serve, [sock])
