@@ -65,9 +65,7 @@ async def main() -> None:
     with ExitStack() as stack:
         model = os.environ.get("LLM_MODEL")
         client = (
-            LLMClient(model=model, mcp_servers=[rates_server()])
-            if model
-            else offline_client(stack)
+            LLMClient(model=model, mcp_servers=[rates_server()]) if model else offline_client(stack)
         )
         async with client:
             result = await client.generate(input="How many dollars is 100 euros?")

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+import anyio
 import pytest
 
 from llm_factory_toolkit import InMemoryToolCatalog, ToolFactory
@@ -173,3 +174,22 @@ async def test_a_server_that_cannot_start_is_a_typed_error() -> None:
             await toolset.refresh_if_stale()
     with pytest.raises(MCPServerError, match="broken"):
         await toolset.refresh_if_stale()
+
+
+async def test_concurrent_calls_from_other_tasks_share_one_connection(
+    make_server: Any, call_log: CallLog
+) -> None:
+    """Calls started together from sibling tasks open one connection and share it."""
+    server = make_server()
+    results: list[str] = []
+
+    async def slow_call() -> None:
+        result = await server.call_tool("slow", {"seconds": 0.5})
+        results.append(result.content[0].text)
+
+    async with server, anyio.create_task_group() as group:
+        for _ in range(3):
+            group.start_soon(slow_call)
+    assert results == ["woke"] * 3
+    assert call_log.tools() == ["slow"] * 3
+    assert len({call["pid"] for call in call_log.calls()}) == 1

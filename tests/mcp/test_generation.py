@@ -4,11 +4,12 @@ on a real MCP server, on both backends. The tool stages treat MCP calls like any
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
 from llm_factory_toolkit import ToolCallDenied, ToolFactory
-from llm_factory_toolkit.mcp import SERVER_ATTRIBUTE
+from llm_factory_toolkit.mcp import SERVER_ATTRIBUTE, MCPServerError, MCPServerStdio
 from llm_factory_toolkit.pipeline.context import ToolCall
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
 from tests.observability.conftest import new_traces
@@ -109,3 +110,35 @@ async def test_without_async_with_each_use_opens_its_own_connection(
     await client.aclose()
     pid = int(tool_results(server.requests[1])["c1"])
     assert not process_alive(pid)
+
+
+async def test_dynamic_loading_finds_and_loads_mcp_tools_by_server_group(
+    server: LoopbackLLMServer, call_log: CallLog
+) -> None:
+    """Hidden at first, the server's tools are browsed by group, loaded, then called."""
+    server.script(
+        ToolCalls([ToolCallSpec("browse_toolkit", {"group": "tool_server"}, id="c1")]),
+        ToolCalls([ToolCallSpec("load_tool_group", {"group": "tool_server"}, id="c2")]),
+        ToolCalls([ToolCallSpec("echo", {"text": "found"}, id="c3")]),
+        Text("ok"),
+    )
+    mcp = stdio_server(call_log)
+    client = loopback_client(server, MODEL, mcp_servers=[mcp], dynamic_tool_loading=True)
+    async with client:
+        await client.generate(input="go")
+    assert "echo" not in offered_tools(server.requests[0])
+    assert "echo" in tool_results(server.requests[1])["c1"]
+    assert "echo" in offered_tools(server.requests[2])
+    assert tool_results(server.requests[3])["c3"] == "found"
+    assert call_log.tools() == ["echo"]
+
+
+async def test_a_server_that_cannot_start_fails_the_generation_with_a_typed_error(
+    server: LoopbackLLMServer,
+) -> None:
+    """Its tools cannot be listed: ``MCPServerError`` before any model call is sent."""
+    broken = MCPServerStdio(sys.executable, ["-c", "raise SystemExit(2)"], name="broken")
+    async with loopback_client(server, MODEL, mcp_servers=[broken]) as client:
+        with pytest.raises(MCPServerError, match="broken"):
+            await client.generate(input="go")
+    assert server.requests == []
