@@ -4,8 +4,8 @@ A server opens on first use. Inside ``async with server:`` (or ``async with clie
 ``LLMClient`` given the server) one connection lives until the block ends, shared by every
 generation and call; a crashed or timed-out connection is dropped and the next use opens a
 new one. Outside such a block, each use opens and closes its own connection: correct on any
-task and backend, but a stdio server then starts per call (measured: about 0.8 s for a Python
-server, against about 2 ms per call on a held connection).
+task and backend, but a stdio server then starts per call (measured: a Python server takes
+about 0.8 s to start, a call on a held connection about 2 ms; ``benchmarks/bench_mcp.py``).
 
 The SDK loads on first use, so ``import llm_factory_toolkit`` never imports ``mcp``. Sessions
 use the initialize handshake, which every server speaks and which carries
