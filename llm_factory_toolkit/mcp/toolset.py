@@ -16,6 +16,8 @@ import sys
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
 
+import anyio
+
 from ..pipeline.observed import error_result
 from ..tools.models import ToolExecutionResult
 from .connection import MCPServerError
@@ -61,19 +63,27 @@ class MCPToolset:
         self.prefix = prefix
         self.names: list[str] = []
         self._stale = True
+        self._listing: anyio.Event | None = None
         server.on_tools_changed(self._mark_stale)
 
     async def refresh_if_stale(self) -> None:
-        """List the server's tools when never listed or changed since; raises ``MCPServerError``."""
+        """List the server's tools when never listed or changed since; raises ``MCPServerError``.
+
+        Concurrent callers wait for one listing rather than run on an empty tool list.
+        """
+        while self._listing is not None:
+            await self._listing.wait()
         if not self._stale:
             return
-        self._stale = False
+        self._listing, self._stale = anyio.Event(), False
         try:
-            tools = await self.server.list_tools()
+            self._replace(await self.server.list_tools())
         except BaseException:
             self._stale = True
             raise
-        self._replace(tools)
+        finally:
+            self._listing.set()
+            self._listing = None
 
     def _mark_stale(self) -> None:
         self._stale = True

@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
 import pytest
 
 from llm_factory_toolkit import InMemoryToolCatalog, ToolFactory
-from llm_factory_toolkit.mcp import MCPServerError, MCPServerHTTP, MCPServerStdio, MCPToolOutput
+from llm_factory_toolkit.mcp import (
+    MCPServer,
+    MCPServerError,
+    MCPServerHTTP,
+    MCPServerStdio,
+    MCPToolOutput,
+)
 
 from .conftest import CallLog, process_alive, stdio_server
 
@@ -23,15 +31,24 @@ def status(content: str) -> str:
     return str(json.loads(content)["status"])
 
 
+@asynccontextmanager
+async def listed(
+    server: MCPServer, prefix: str | None = None, factory: ToolFactory | None = None
+) -> AsyncIterator[ToolFactory]:
+    """A factory offering ``server``'s tools, listed, the server held open."""
+    factory = factory or ToolFactory()
+    toolset = factory.register_mcp_server(server, prefix=prefix)
+    async with server:
+        await toolset.refresh_if_stale()
+        yield factory
+
+
 async def test_tools_are_listed_with_their_schemas_and_called(
     make_server: Any, call_log: CallLog
 ) -> None:
     """Names get the prefix, schemas come from the server, the call reaches the server."""
     server = make_server()
-    factory = ToolFactory()
-    toolset = factory.register_mcp_server(server, prefix="t")
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server, prefix="t") as factory:
         result = await factory.dispatch_tool("t_add", '{"a": 1, "b": 2}')
     assert factory.available_tool_names[:3] == ["t_echo", "t_add", "t_picture"]
     assert factory.registrations["t_add"].parameters["required"] == ["a", "b"]
@@ -45,10 +62,7 @@ async def test_tools_are_listed_with_their_schemas_and_called(
 async def test_context_values_never_reach_the_server(make_server: Any, call_log: CallLog) -> None:
     """A context entry named like a tool argument does not replace the model's value."""
     server = make_server()
-    factory = ToolFactory()
-    toolset = factory.register_mcp_server(server)
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server) as factory:
         context = {"a": 99, "secret": "s3cr3t-value"}
         await factory.dispatch_tool("add", '{"a": 1, "b": 2}', tool_execution_context=context)
     (call,) = call_log.calls()
@@ -61,10 +75,7 @@ async def test_images_resources_and_error_results_map_onto_tool_results(
 ) -> None:
     """Text and resource text for the model, media decoded in the payload, isError an error."""
     server = make_server()
-    factory = ToolFactory()
-    toolset = factory.register_mcp_server(server)
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server) as factory:
         picture = await factory.dispatch_tool("picture", "{}")
         refused = await factory.dispatch_tool("refuse", '{"reason": "not today"}')
     assert picture.content == "a pixel\n[image image/png]\nthe note"
@@ -79,10 +90,7 @@ async def test_a_crashed_server_is_a_typed_error_and_the_next_call_reconnects(
 ) -> None:
     """The crash reaches the model as an error result; the next call runs in a new process."""
     server = stdio_server(call_log)
-    factory = ToolFactory()
-    toolset = factory.register_mcp_server(server)
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server) as factory:
         before = int((await factory.dispatch_tool("pid", "{}")).content)
         crashed = await factory.dispatch_tool("crash", "{}")
         after = int((await factory.dispatch_tool("pid", "{}")).content)
@@ -98,10 +106,7 @@ async def test_a_crashed_server_is_a_typed_error_and_the_next_call_reconnects(
 async def test_a_crashed_http_server_is_a_typed_error(http_url: str) -> None:
     """Over HTTP too the model reads a typed error; later calls fail the same way."""
     server = MCPServerHTTP(http_url)
-    factory = ToolFactory()
-    toolset = factory.register_mcp_server(server)
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server) as factory:
         crashed = await factory.dispatch_tool("crash", "{}")
         again = await factory.dispatch_tool("echo", '{"text": "x"}')
     assert status(crashed.content) == "mcp_server_unavailable"
@@ -113,10 +118,7 @@ async def test_a_slow_server_times_out_and_the_connection_is_replaced(
 ) -> None:
     """Past the server's timeout the model reads ``timeout``; the next call still works."""
     server = make_server(timeout=1.0)
-    factory = ToolFactory()
-    toolset = factory.register_mcp_server(server)
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server) as factory:
         slow = await factory.dispatch_tool("slow", '{"seconds": 30}')
         echoed = await factory.dispatch_tool("echo", '{"text": "still here"}')
     assert status(slow.content) == "timeout"
@@ -127,13 +129,10 @@ async def test_a_slow_server_times_out_and_the_connection_is_replaced(
 async def test_tools_are_listed_again_after_list_changed(make_server: Any) -> None:
     """A tool the server adds, announced with notifications/tools/list_changed, is callable."""
     server = make_server()
-    factory = ToolFactory()
-    toolset = factory.register_mcp_server(server)
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server) as factory:
         assert "later" not in factory.registrations
         await factory.dispatch_tool("grow", "{}")
-        await toolset.refresh_if_stale()
+        await factory.mcp_toolsets[0].refresh_if_stale()
         later = await factory.dispatch_tool("later", "{}")
     assert later.content == "late"
 
@@ -143,9 +142,8 @@ async def test_tools_join_the_catalog_grouped_by_server(make_server: Any) -> Non
     factory = ToolFactory()
     catalog = InMemoryToolCatalog(factory)
     factory.set_catalog(catalog)
-    toolset = factory.register_mcp_server(server, prefix="srv")
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server, prefix="srv", factory=factory):
+        pass
     assert catalog.list_groups() == ["tool_server"]
     assert "srv_add" in catalog.group_members("tool_server")
     assert catalog.search("add integers")[0].name == "srv_add"
@@ -154,10 +152,7 @@ async def test_tools_join_the_catalog_grouped_by_server(make_server: Any) -> Non
 async def test_no_child_process_is_left_behind(call_log: CallLog) -> None:
     """Held by ``async with`` or opened per use, the server process ends with its connection."""
     server = stdio_server(call_log)
-    factory = ToolFactory()
-    toolset = factory.register_mcp_server(server)
-    async with server:
-        await toolset.refresh_if_stale()
+    async with listed(server) as factory:
         held = int((await factory.dispatch_tool("pid", "{}")).content)
         assert process_alive(held)
     once = int((await factory.dispatch_tool("pid", "{}")).content)

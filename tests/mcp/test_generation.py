@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
+import anyio
 import pytest
 
 from llm_factory_toolkit import ToolCallDenied, ToolFactory
@@ -142,3 +143,16 @@ async def test_a_server_that_cannot_start_fails_the_generation_with_a_typed_erro
         with pytest.raises(MCPServerError, match="broken"):
             await client.generate(input="go")
     assert server.requests == []
+
+
+async def test_concurrent_first_generations_both_see_the_tools(
+    server: LoopbackLLMServer, call_log: CallLog
+) -> None:
+    """The second generation waits for the listing the first started, not an empty list."""
+    server.script(Text("one"), Text("two"))
+    client = loopback_client(server, MODEL, mcp_servers=[stdio_server(call_log)])
+    async with client, anyio.create_task_group() as group:
+        group.start_soon(client.generate, "first")
+        group.start_soon(client.generate, "second")
+    assert len(server.requests) == 2
+    assert all("echo" in offered_tools(request) for request in server.requests)
