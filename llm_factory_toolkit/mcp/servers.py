@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -67,7 +67,7 @@ class MCPServer:
         """Call tool ``name``; the SDK's ``CallToolResult``. Raises ``MCPServerError``."""
         return await self._use(lambda client: client.call_tool(name, dict(arguments)))
 
-    async def __aenter__(self) -> MCPServer:
+    async def __aenter__(self) -> Self:
         if self._group is not None:
             raise ConfigurationError(f"MCP server '{self.name}' is already open")
         group = anyio.create_task_group()

@@ -156,3 +156,19 @@ async def test_concurrent_first_generations_both_see_the_tools(
         group.start_soon(client.generate, "second")
     assert len(server.requests) == 2
     assert all("echo" in offered_tools(request) for request in server.requests)
+
+
+async def test_a_generation_tool_timeout_cancels_the_call_and_keeps_the_connection(
+    server: LoopbackLLMServer, call_log: CallLog
+) -> None:
+    """``tool_timeout=`` cancels the MCP request; the next call runs on the same server."""
+    server.script(
+        ToolCalls([ToolCallSpec("slow", {"seconds": 30}, id="c1")]),
+        ToolCalls([ToolCallSpec("pid", {}, id="c2")]),
+        Text("ok"),
+    )
+    async with loopback_client(server, MODEL, mcp_servers=[stdio_server(call_log)]) as client:
+        await client.generate(input="go", tool_timeout=0.5)
+    assert json.loads(tool_results(server.requests[1])["c1"])["status"] == "timeout"
+    (slow,) = call_log.calls()
+    assert int(tool_results(server.requests[2])["c2"]) == slow["pid"]
