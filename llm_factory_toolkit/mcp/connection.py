@@ -45,6 +45,7 @@ class Connection:
         self._failure: BaseException | None = None
         self._ready = anyio.Event()
         self._stopped = anyio.Event()
+        self._scope = anyio.CancelScope()
 
     @property
     def usable(self) -> bool:
@@ -54,10 +55,11 @@ class Connection:
     async def hold(self) -> None:
         """The host task: open the session, publish it, keep it until ``stop``, close it."""
         try:
-            async with self._open() as client:
-                self._client = client
-                self._ready.set()
-                await self._stopped.wait()
+            with self._scope:
+                async with self._open() as client:
+                    self._client = client
+                    self._ready.set()
+                    await self._stopped.wait()
         except Exception as exc:
             self._failure = exc
         finally:
@@ -75,8 +77,11 @@ class Connection:
         return self._client
 
     def stop(self) -> None:
-        """Ask the host to close the session (the child process ends with it)."""
+        """Ask the host to close the session (the child process ends with it); a connection
+        still being opened is abandoned at once."""
         self._stopped.set()
+        if not self._ready.is_set():
+            self._scope.cancel()
 
 
 def describe(exc: BaseException | None) -> str:

@@ -41,11 +41,15 @@ class MCPServer:
         name: Names the server in tool metadata, traces and the catalog group.
         timeout: Seconds one request may take; past it the model gets a timeout error and
             the connection is replaced. None waits as long as the server takes.
+        connect_timeout: Seconds to start the server and open the session.
     """
 
-    def __init__(self, name: str, *, timeout: float | None = 60.0) -> None:
+    def __init__(
+        self, name: str, *, timeout: float | None = 60.0, connect_timeout: float | None = 30.0
+    ) -> None:
         self.name = name
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self._group: TaskGroup | None = None
         self._connection: Connection | None = None
         self._listeners: list[Callable[[], None]] = []
@@ -110,10 +114,11 @@ class MCPServer:
 
     async def _use(self, operation: Operation[T]) -> T:
         if self._group is None:
-            return await self._once(operation)
+            return await self._bounded(lambda: self._once(operation), self._once_limit())
         connection = self._live(self._group)
         try:
-            return await self._bounded(operation, await connection.client())
+            client = await self._bounded(connection.client, self.connect_timeout)
+            return await self._bounded(lambda: operation(client), self.timeout)
         except MCPServerError as exc:
             if exc.status != "mcp_protocol_error":
                 connection.stop()
@@ -128,25 +133,28 @@ class MCPServer:
 
     async def _once(self, operation: Operation[T]) -> T:
         """A connection for this use alone, closed before returning."""
-        try:
-            async with self._open_client() as client:
-                return await self._bounded(operation, client)
-        except MCPServerError:
-            raise
-        except Exception as exc:
-            raise self._error(exc, "mcp_server_unavailable") from exc
+        async with self._open_client() as client:
+            return await operation(client)
 
-    async def _bounded(self, operation: Operation[T], client: Any) -> T:
-        """``operation(client)`` within the timeout; its failures as ``MCPServerError``."""
-        with anyio.move_on_after(self.timeout):
+    def _once_limit(self) -> float | None:
+        """A connection of one use is opened and used under a single deadline."""
+        if self.connect_timeout is None or self.timeout is None:
+            return None
+        return self.connect_timeout + self.timeout
+
+    async def _bounded(self, attempt: Callable[[], Awaitable[T]], limit: float | None) -> T:
+        """``attempt()`` within ``limit`` seconds; its failures as ``MCPServerError``."""
+        with anyio.move_on_after(limit):
             try:
-                return await operation(client)
+                return await attempt()
+            except MCPServerError:
+                raise
             except Exception as exc:
                 closed = getattr(exc, "code", _CONNECTION_CLOSED) == _CONNECTION_CLOSED
                 status = "mcp_server_unavailable" if closed else "mcp_protocol_error"
                 raise self._error(exc, status) from exc
         raise MCPServerError(
-            f"MCP server '{self.name}' did not answer within {self.timeout} seconds",
+            f"MCP server '{self.name}' did not answer within {limit} seconds",
             status="timeout",
         )
 
@@ -170,8 +178,10 @@ class MCPServerStdio(MCPServer):
         *,
         name: str | None = None,
         timeout: float | None = 60.0,
+        connect_timeout: float | None = 30.0,
     ) -> None:
-        super().__init__(name or Path(args[-1] if args else command).stem, timeout=timeout)
+        server_name = name or Path(args[-1] if args else command).stem
+        super().__init__(server_name, timeout=timeout, connect_timeout=connect_timeout)
         self.command = command
         self.args = list(args)
         self.env = dict(env) if env is not None else None
@@ -193,8 +203,10 @@ class MCPServerHTTP(MCPServer):
         *,
         name: str | None = None,
         timeout: float | None = 60.0,
+        connect_timeout: float | None = 30.0,
     ) -> None:
-        super().__init__(name or urlsplit(url).netloc.replace(":", "_"), timeout=timeout)
+        server_name = name or urlsplit(url).netloc.replace(":", "_")
+        super().__init__(server_name, timeout=timeout, connect_timeout=connect_timeout)
         self.url = url
         self.headers = dict(headers or {})
 

@@ -188,3 +188,17 @@ async def test_concurrent_calls_from_other_tasks_share_one_connection(
     assert results == ["woke"] * 3
     assert call_log.tools() == ["slow"] * 3
     assert len({call["pid"] for call in call_log.calls()}) == 1
+
+
+async def test_a_server_that_never_answers_the_handshake_times_out() -> None:
+    """Starting and connecting are bounded too, held or per use."""
+    mute = MCPServerStdio(
+        sys.executable, ["-c", "import time; time.sleep(60)"], timeout=0.5, connect_timeout=1.0
+    )
+    toolset = ToolFactory().register_mcp_server(mute)
+    with pytest.raises(MCPServerError) as per_use:
+        await toolset.refresh_if_stale()
+    async with mute:
+        with pytest.raises(MCPServerError) as held:
+            await toolset.refresh_if_stale()
+    assert per_use.value.status == held.value.status == "timeout"
