@@ -143,7 +143,7 @@ class LLMClient:
         if self.tool_factory is not None and self.tool_factory.mcp_toolsets:
             from .mcp.stage import MCPToolsMiddleware
 
-            middleware = (MCPToolsMiddleware(), *middleware)
+            middleware = (MCPToolsMiddleware(self.tool_factory), *middleware)
         return Pipeline(
             middleware,
             generation_core=generation_core,
