@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Any, Literal, overload
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .exceptions import ConfigurationError
 from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
@@ -31,6 +31,9 @@ from .tools.registration import ToolRegistration
 from .tools.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
+
+if TYPE_CHECKING:
+    from .mcp.servers import MCPServer
 
 DEFAULT_MODEL = "openai/gpt-4o-mini"
 
@@ -60,6 +63,8 @@ class LLMClient:
         fallback_models: Models asked in turn when a model call still fails after its retries.
         usage_limits: ``UsageLimits`` each generation must stay within.
         max_concurrent_generations: How many generations may run at once; the rest wait.
+        mcp_servers: MCP servers whose tools join ``tool_factory`` (see
+            ``llm_factory_toolkit.mcp``); ``async with client:`` keeps them connected.
         **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
     """
 
@@ -81,10 +86,13 @@ class LLMClient:
         fallback_models: Sequence[FallbackModel] = (),
         usage_limits: UsageLimits | None = None,
         max_concurrent_generations: int | None = None,
+        mcp_servers: Sequence[MCPServer] = (),
         **provider_options: Any,
     ) -> None:
         load_dotenv_once()
         self.tool_factory = tool_factory if tool_factory is not None else ToolFactory()
+        for mcp_server in mcp_servers:
+            self.tool_factory.register_mcp_server(mcp_server)
         self.core_tools = check_core_tools(self.tool_factory, core_tools, dynamic_tool_loading)
         self.dynamic_tool_loading = dynamic_tool_loading
         self._run_factory = loading_factory(self.tool_factory) if dynamic_tool_loading else None
@@ -115,16 +123,25 @@ class LLMClient:
         )
         self._pipeline: Pipeline | None = None
         self._intent_pipeline: Pipeline | None = None
+        self._mcp_connections: AsyncExitStack | None = None
 
     async def aclose(self) -> None:
         """Close the HTTP connections the client keeps open on the current event loop, and
-        litellm's pooled ones (process-wide; the next call opens new ones)."""
+        litellm's pooled ones (process-wide; the next call opens new ones), and the MCP
+        servers ``async with client:`` connected."""
         for member in self.middleware:
             close = getattr(member, "aclose", None)
             if close is not None:
                 await close()
+        connections, self._mcp_connections = self._mcp_connections, None
+        if connections is not None:
+            await connections.aclose()
 
     async def __aenter__(self) -> LLMClient:
+        if self.tool_factory.mcp_toolsets:
+            from .mcp.toolset import open_servers
+
+            self._mcp_connections = await open_servers(self.tool_factory)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -148,8 +165,13 @@ class LLMClient:
         return self._pipeline
 
     def _build_pipeline(self, generation_core: GenerationHandler) -> Pipeline:
+        middleware = self.middleware
+        if self.tool_factory.mcp_toolsets:
+            from .mcp.stage import MCPToolsMiddleware
+
+            middleware = (MCPToolsMiddleware(self.tool_factory), *middleware)
         return Pipeline(
-            self.middleware,
+            middleware,
             generation_core=generation_core,
             model_core=dispatch_model_call,
             tool_core=execute_tool_call,
