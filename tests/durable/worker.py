@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dbos import DBOS, Queue
+from dbos import DBOS
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -61,7 +61,7 @@ def durable_client(config: dict[str, Any], exporter: InMemorySpanExporter) -> Du
         tool_factory=weather_tool(config),
         telemetry=Telemetry(tracer_provider=provider),
     )
-    queue = Queue(QUEUE, worker_concurrency=2) if config.get("queue") else None
+    queue = QUEUE if config.get("queue") else None
     tenant = {"api_token": config["secret"]}
     return DurableClient(client, name="weather", queue=queue, contexts={"tenant": lambda: tenant})
 
@@ -120,6 +120,9 @@ async def main(mode: str, config: dict[str, Any]) -> None:
         }
     )
     DBOS.launch()
+    if config.get("queue"):
+        await DBOS.register_queue_async(QUEUE, worker_concurrency=2, polling_interval_sec=0.1)
+        _mark(config["marker"])
     if mode == "crash":
         await crash(durable, config)
     elif mode == "resume":

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import sniffio
-from dbos import DBOS, Queue, SetWorkflowID, WorkflowHandleAsync
+from dbos import DBOS, SetWorkflowID, WorkflowHandleAsync
 
 from ...client import LLMClient
 from ...exceptions import ConfigurationError
@@ -30,7 +30,11 @@ _NOT_STORED = ("stream", "tool_session", "api_key")
 
 
 class DurableClient:
-    """Runs ``client``'s generations as DBOS workflows (``queue``: on that DBOS queue).
+    """Runs ``client``'s generations as DBOS workflows.
+
+    ``queue`` names a DBOS queue (``DBOS.register_queue(name, worker_concurrency=...,
+    limiter=...)`` after ``DBOS.launch()``): generations are enqueued there and run by any
+    worker on the same system database, within the queue's limits.
 
     ``contexts`` maps names to ``ContextProvider`` callables; a generation names one with
     ``tool_execution_context="name"`` and the worker that runs it calls the provider.
@@ -41,7 +45,7 @@ class DurableClient:
         client: LLMClient,
         *,
         name: str,
-        queue: Queue | None = None,
+        queue: str | None = None,
         contexts: Mapping[str, ContextProvider] | None = None,
     ) -> None:
         if not name:
@@ -124,7 +128,7 @@ class DurableClient:
         _require_asyncio()
         with SetWorkflowID(workflow_id or uuid.uuid4().hex):
             if self.queue is not None:
-                handle = await self.queue.enqueue_async(workflow, *args)
+                handle = await DBOS.enqueue_workflow_async(self.queue, workflow, *args)
             else:
                 handle = await DBOS.start_workflow_async(workflow, *args)
         return handle.get_workflow_id()
