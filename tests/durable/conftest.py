@@ -22,7 +22,10 @@ def postgres_server() -> Iterator[str]:
         return
     bin_dir = binaries()
     if bin_dir is None:
-        pytest.skip(f"PostgreSQL is not installed (no initdb) and {URL_VARIABLE} is not set")
+        reason = f"PostgreSQL is not installed (no initdb) and {URL_VARIABLE} is not set"
+        if os.environ.get("DURABLE_TEST_REQUIRE_POSTGRES"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     with tempfile.TemporaryDirectory(prefix="durable-pg-") as base:
         os.chmod(base, 0o755)
         with temporary_cluster(bin_dir, Path(base) / "cluster") as url:

@@ -13,8 +13,8 @@ from dbos import DBOS
 
 from llm_factory_toolkit import LLMClient, ToolFactory
 from llm_factory_toolkit.durable.dbos import DurableClient
-from llm_factory_toolkit.exceptions import ConfigurationError
-from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
+from llm_factory_toolkit.exceptions import ConfigurationError, ServerError
+from llm_factory_toolkit.testing import Fail, LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
 
 from ..support import loopback_client, tool_results, weather_factory
 from .workers import SECRET, stored_text
@@ -108,6 +108,21 @@ async def test_an_approval_runs_the_approved_call_and_denies_the_other(
 
 
 @on_asyncio
+async def test_a_failed_model_call_is_recorded_once_and_not_retried_by_dbos(
+    server: LoopbackLLMServer, tmp_path: Path
+) -> None:
+    server.script(Fail(503, "overloaded"))
+    durable = durable_client(loopback_client(server, "openai/loopback-model"))
+    with launched(tmp_path / "dbos.sqlite"):
+        with pytest.raises(ServerError, match="overloaded") as first:
+            await durable.generate("hi", "failing")
+        with pytest.raises(ServerError, match="overloaded") as again:
+            await durable.result("failing")
+    assert len(server.requests) == 1  # no step retry stacked on the toolkit's own policy
+    assert again.value.transcript == first.value.transcript == [{"role": "user", "content": "hi"}]
+
+
+@on_asyncio
 async def test_what_cannot_be_stored_is_refused_before_anything_starts(
     server: LoopbackLLMServer,
 ) -> None:
@@ -128,10 +143,10 @@ async def test_under_trio_a_durable_client_says_it_needs_asyncio(
     server: LoopbackLLMServer,
 ) -> None:
     durable = durable_client(loopback_client(server, "openai/loopback-model"))
-    with pytest.raises(ConfigurationError, match="asyncio only, not trio"):
+    with pytest.raises(ConfigurationError, match="asyncio only"):
         await durable.generate("hi")
-    with pytest.raises(ConfigurationError, match="asyncio only, not trio"):
+    with pytest.raises(ConfigurationError, match="asyncio only"):
         await durable.result("any")
-    with pytest.raises(ConfigurationError, match="asyncio only, not trio"):
+    with pytest.raises(ConfigurationError, match="asyncio only"):
         await durable.approve("any", approved=["call_1"])
     assert server.requests == []

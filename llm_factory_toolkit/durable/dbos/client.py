@@ -7,12 +7,12 @@ the same ``name`` in every worker. Then a generation survives a killed worker: t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-import sniffio
 from dbos import DBOS, SetWorkflowID, WorkflowHandleAsync
 
 from ...client import LLMClient
@@ -179,9 +179,9 @@ def _check_json(request: StoredRequest) -> None:
 def _require_asyncio() -> None:
     """DBOS runs on asyncio only; say so instead of failing deep inside it."""
     try:
-        library = sniffio.current_async_library()
-    except sniffio.AsyncLibraryNotFoundError:
-        library = None
-    if library != "asyncio":
-        where = library or "outside an event loop"
-        raise ConfigurationError(f"DBOS durable generations run on asyncio only, not {where}")
+        asyncio.get_running_loop()
+    except RuntimeError:
+        raise ConfigurationError(
+            "DBOS durable generations run on asyncio only; this call is not on an asyncio "
+            "event loop (trio is not supported by DBOS)"
+        ) from None
