@@ -39,3 +39,10 @@ def test_custom_middleware_example_times_calls_on_trio() -> None:
     assert out.count("event: convert finished") == 2
     assert out.count("model openai/loopback-model:") == 2
     assert out.count("tool convert:") == 2
+
+
+def test_durable_dbos_example_answers_reads_back_and_runs_only_the_approved_call() -> None:
+    out = run_example("durable_dbos.py")
+    assert "Answer: It is 21°C in Paris." in out
+    assert "Read again by workflow id: It is 21°C in Paris." in out
+    assert "After approval: Paris is 21°C; Oslo was not approved." in out
