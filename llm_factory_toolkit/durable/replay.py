@@ -3,18 +3,19 @@
 After a crash the engine runs the workflow again from the top, answering each finished step
 from its record. The stages run again (so routing, visibility and usage rebuild the run's
 state), but the events and spans of those replayed calls were already emitted by the worker
-that ran them. ``Replay`` counts the calls whose steps are recorded; ``ReplayingPipeline``
-sends them through a quiet copy of the stack (no tracing, logging or metrics stages) with
-events muted, and ``GatedBus`` drops every event until the replay has caught up.
+that ran them. ``Replay`` counts the recorded steps still ahead; ``ReplayingPipeline`` sends
+a call made while some remain through a quiet copy of the stack (no tracing, logging or
+metrics stages) with events muted, and ``GatedBus`` drops every event until the replay has
+caught up. (A tool round cut short by the crash is replayed quietly as a whole.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
 from ..middleware.logging import LoggingMiddleware
 from ..middleware.metrics import MetricsMiddleware
@@ -35,12 +36,20 @@ from ..tools.models import ToolExecutionResult
 OBSERVABILITY_STAGES = (TracingMiddleware, LoggingMiddleware, MetricsMiddleware)
 """Stages that only report; a replayed call skips them, since it was reported when it ran."""
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 _muted: ContextVar[bool] = ContextVar("llm_factory_toolkit_replay_muted", default=False)
 
 
 @dataclass(slots=True)
 class Replay:
-    """How many of the run's next model and tool calls have a recorded step."""
+    """How many of the run's next steps (model and tool calls) are recorded.
+
+    A call that starts while recorded steps remain is a replayed one: the engine replays a
+    prefix of the steps, in order. Each step consumes one as it is invoked, so a call that
+    made several (one per retry attempt) is counted right.
+    """
 
     remaining: int
 
@@ -48,12 +57,8 @@ class Replay:
     def replaying(self) -> bool:
         return self.remaining > 0
 
-    def take(self) -> bool:
-        """Whether the call about to run is a replayed one (and count it)."""
-        if self.remaining <= 0:
-            return False
-        self.remaining -= 1
-        return True
+    def consume(self) -> None:
+        self.remaining = max(0, self.remaining - 1)
 
 
 class GatedBus(EventBus):
@@ -86,23 +91,33 @@ class ReplayingPipeline(Pipeline):
         tool_core: ToolHandler,
         replay: Replay,
     ) -> None:
-        cores = (generation_core, model_core, tool_core)
+        cores = (generation_core, _counted(replay, model_core), _counted(replay, tool_core))
         super().__init__(middleware, **_cores(*cores))
         quiet = [m for m in middleware if not isinstance(m, OBSERVABILITY_STAGES)]
         self._quiet = Pipeline(quiet, **_cores(*cores))
         self.replay = replay
 
     async def call_model(self, call: ModelCall) -> ModelResponse:
-        if self.replay.take():
+        if self.replay.replaying:
             with _muted_events():
                 return await self._quiet.call_model(call)
         return await super().call_model(call)
 
     async def call_tool(self, call: ToolCall) -> ToolExecutionResult:
-        if self.replay.take():
+        if self.replay.replaying:
             with _muted_events():
                 return await self._quiet.call_tool(call)
         return await super().call_tool(call)
+
+
+def _counted(replay: Replay, core: Callable[[T], Awaitable[R]]) -> Callable[[T], Awaitable[R]]:
+    """``core``, consuming one recorded step each time it is invoked."""
+
+    async def step(call: T) -> R:
+        replay.consume()
+        return await core(call)
+
+    return step
 
 
 class _Cores(TypedDict):
