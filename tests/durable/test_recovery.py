@@ -43,3 +43,23 @@ def test_a_killed_worker_resumes_without_sending_or_running_anything_twice(
     assert sorted(name for name in resumed["spans"] if not name.startswith("invoke_agent")) == [
         "chat loopback-model"
     ]
+
+
+def test_a_generation_waiting_for_approval_outlives_its_worker(
+    server: LoopbackLLMServer, tmp_path: Path
+) -> None:
+    paris = ToolCallSpec("get_weather", {"city": "Paris"})
+    oslo = ToolCallSpec("get_weather", {"city": "Oslo"})
+    server.script(ToolCalls([paris, oslo]), Text("Paris is 21°C; Oslo was refused."))
+    config = worker_config(server, tmp_path, f"sqlite:///{tmp_path / 'dbos.sqlite'}")
+    waiting = start_worker("plan", config)
+    wait_for_file(Path(config["marker"]), waiting)
+    kill(waiting)
+
+    decided = finished_output(start_worker("decide", config))
+
+    assert decided["content"] == "Paris is 21°C; Oslo was refused."
+    assert tool_runs(config) == [{"city": "Paris", "token_ok": True}]
+    assert len(server.requests) == 2  # the plan was not asked for again
+    answered = tool_results(server.requests[1])
+    assert '"celsius": 21' in answered["call_1"] and "denied: not Oslo" in answered["call_2"]

@@ -2,7 +2,9 @@
 
 Modes: ``crash`` starts a generation and stops for good (holding, waiting to be killed) after
 its tool ran and before its second model call; ``resume`` launches DBOS, which resumes it, and
-prints the result with the events and spans this process emitted; ``enqueue`` puts
+prints the result with the events and spans this process emitted; ``plan`` starts a
+generation that waits for approval and holds once its plan is out; ``decide`` approves one
+planned call, rejects the other and prints the result; ``enqueue`` puts
 generations on a queue and prints their results; ``serve`` works the queue until its stdin closes.
 """
 
@@ -24,6 +26,7 @@ from llm_factory_toolkit.durable.dbos import DurableClient
 from llm_factory_toolkit.pipeline.context import ModelCall
 
 WORKFLOW_ID = "weather-paris"
+APPROVAL_ID = "weather-approval"
 QUEUE = "generations"
 
 
@@ -77,6 +80,24 @@ async def crash(durable: DurableClient, config: dict[str, Any]) -> None:
     await asyncio.Event().wait()
 
 
+async def plan(durable: DurableClient, config: dict[str, Any]) -> None:
+    await durable.start_with_approval(
+        "Weather in Paris and Oslo?", APPROVAL_ID, tool_execution_context="tenant"
+    )
+    assert await durable.planned_calls(APPROVAL_ID) is not None
+    _mark(config["marker"])
+    await asyncio.Event().wait()
+
+
+async def decide(durable: DurableClient) -> None:
+    planned = await durable.planned_calls(APPROVAL_ID)
+    assert planned is not None and planned.tool_calls is not None
+    paris, oslo = planned.tool_calls
+    await durable.approve(APPROVAL_ID, approved=[paris.id], rejected={oslo.id: "not Oslo"})
+    result = await durable.result(APPROVAL_ID)
+    print(json.dumps({"content": result.content, "tool_messages": result.tool_messages}))
+
+
 async def resume(durable: DurableClient, exporter: InMemorySpanExporter) -> None:
     events: list[str] = []
     durable.client.events.subscribe_all(lambda e: events.append(f"{e.kind}@{_iteration(e)}"))
@@ -125,6 +146,10 @@ async def main(mode: str, config: dict[str, Any]) -> None:
         _mark(config["marker"])
     if mode == "crash":
         await crash(durable, config)
+    elif mode == "plan":
+        await plan(durable, config)
+    elif mode == "decide":
+        await decide(durable)
     elif mode == "resume":
         await resume(durable, exporter)
     elif mode == "enqueue":
