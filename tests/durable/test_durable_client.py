@@ -135,6 +135,8 @@ async def test_what_cannot_be_stored_is_refused_before_anything_starts(
         await durable.start("hi", response_format=object())
     with pytest.raises(ConfigurationError, match="do not take stream"):
         await durable.start("hi", stream=True)
+    with pytest.raises(ConfigurationError, match="do not take api_key"):
+        await durable.start("hi", api_key="sk-live")
     assert server.requests == []
 
 
