@@ -23,6 +23,8 @@ from llm_factory_toolkit import LLMClient, ToolFactory
 from llm_factory_toolkit.durable.dbos import DurableClient
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
 
+CITY = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+
 
 def get_weather(city: str, api_token: str) -> dict[str, object]:
     """``api_token`` is injected from the tenant's context; it is never stored by DBOS."""
@@ -32,15 +34,7 @@ def get_weather(city: str, api_token: str) -> dict[str, object]:
 
 def build_factory() -> ToolFactory:
     factory = ToolFactory()
-    factory.register_tool(
-        get_weather,
-        description="Current weather for a city.",
-        parameters={
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    )
+    factory.register_tool(get_weather, description="Current weather.", parameters=CITY)
     return factory
 
 

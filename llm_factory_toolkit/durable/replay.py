@@ -22,6 +22,7 @@ from ..middleware.metrics import MetricsMiddleware
 from ..middleware.tracing import TracingMiddleware
 from ..pipeline.bus import EventBus
 from ..pipeline.context import (
+    GenerationContext,
     GenerationHandler,
     ModelCall,
     ModelHandler,
@@ -108,6 +109,25 @@ class ReplayingPipeline(Pipeline):
             with _muted_events():
                 return await self._quiet.call_tool(call)
         return await super().call_tool(call)
+
+
+def replay_quietly(
+    ctx: GenerationContext,
+    middleware: Sequence[object],
+    replay: Replay,
+    generation_core: GenerationHandler,
+    model_core: ModelHandler,
+    tool_core: ToolHandler,
+) -> None:
+    """Gate ``ctx``'s events and run its calls through a ``ReplayingPipeline``."""
+    ctx.bus = GatedBus(ctx.bus, replay)
+    ctx.pipeline = ReplayingPipeline(
+        middleware,
+        generation_core=generation_core,
+        model_core=model_core,
+        tool_core=tool_core,
+        replay=replay,
+    )
 
 
 def _counted(replay: Replay, core: Callable[[T], Awaitable[R]]) -> Callable[[T], Awaitable[R]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from llm_factory_toolkit import LLMClient
-from llm_factory_toolkit.durable.replay import GatedBus, Replay, ReplayingPipeline
+from llm_factory_toolkit.durable.replay import Replay, replay_quietly
 from llm_factory_toolkit.middleware import dispatch_model_call
 from llm_factory_toolkit.pipeline.context import ModelCall, ModelHandler, ModelResponse
 from llm_factory_toolkit.pipeline.loop import run_agent_loop
@@ -42,14 +42,8 @@ async def test_calls_with_recorded_steps_emit_nothing_and_the_rest_emit_as_usual
     client.add_middleware(SendsFirstCallTwice())
     replay = Replay(3)  # both attempts of the first model call, and the tool call
     ctx = client._new_context(client._request("Weather?", None, False, {}))
-    ctx.bus = GatedBus(client.events, replay)
-    ctx.pipeline = ReplayingPipeline(
-        client.middleware,
-        generation_core=run_agent_loop,
-        model_core=dispatch_model_call,
-        tool_core=execute_tool_call,
-        replay=replay,
-    )
+    cores = (run_agent_loop, dispatch_model_call, execute_tool_call)
+    replay_quietly(ctx, client.middleware, replay, *cores)
     with capture_events(client.events) as events:
         result = await ctx.pipeline.run_generation(ctx)
     assert result.content == "21°C."

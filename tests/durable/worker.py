@@ -28,6 +28,7 @@ from llm_factory_toolkit.pipeline.context import ModelCall
 WORKFLOW_ID = "weather-paris"
 APPROVAL_ID = "weather-approval"
 QUEUE = "generations"
+CITY = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
 
 
 def weather_tool(config: dict[str, Any]) -> ToolFactory:
@@ -41,15 +42,7 @@ def weather_tool(config: dict[str, Any]) -> ToolFactory:
         return {"city": city, "celsius": 21}
 
     factory = ToolFactory()
-    factory.register_tool(
-        get_weather,
-        description="Current weather for a city.",
-        parameters={
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    )
+    factory.register_tool(get_weather, description="Current weather.", parameters=CITY)
     return factory
 
 

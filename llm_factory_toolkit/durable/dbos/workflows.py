@@ -21,7 +21,7 @@ from ...pipeline.observed import denied_result
 from ...tools.intents import execute_intents, intent_from, plan_tool_calls
 from ...tools.models import GenerationResult, Message, ToolIntentOutput
 from ..codec import intent_to_json, result_to_json
-from ..replay import GatedBus, Replay, ReplayingPipeline
+from ..replay import Replay, replay_quietly
 from .steps import model_step, recorded_calls, tool_step
 
 if TYPE_CHECKING:
@@ -51,14 +51,7 @@ class Runtime:
         asked = client._request(request["input"], request["model"], False, options)
         ctx = client._new_context(asked)
         ctx.run_id = DBOS.workflow_id or ctx.run_id
-        ctx.bus = GatedBus(ctx.bus, replay)
-        ctx.pipeline = ReplayingPipeline(
-            client.middleware,
-            generation_core=core,
-            model_core=model_step,
-            tool_core=tool_step,
-            replay=replay,
-        )
+        replay_quietly(ctx, client.middleware, replay, core, model_step, tool_step)
         return ctx
 
 
