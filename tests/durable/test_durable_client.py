@@ -14,7 +14,15 @@ from dbos import DBOS
 from llm_factory_toolkit import LLMClient, ToolFactory
 from llm_factory_toolkit.durable.dbos import DurableClient
 from llm_factory_toolkit.exceptions import ConfigurationError, ServerError
-from llm_factory_toolkit.testing import Fail, LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
+from llm_factory_toolkit.pipeline.events import ToolCallDenied
+from llm_factory_toolkit.testing import (
+    Fail,
+    LoopbackLLMServer,
+    Text,
+    ToolCalls,
+    ToolCallSpec,
+    capture_events,
+)
 
 from ..support import loopback_client, tool_results, weather_factory
 from .workers import SECRET, stored_text
@@ -91,7 +99,7 @@ async def test_an_approval_runs_the_approved_call_and_denies_the_other(
     factory = weather_factory(calls=cities)
     client = loopback_client(server, "openai/loopback-model", tool_factory=factory)
     durable = durable_client(client)
-    with launched(tmp_path / "dbos.sqlite"):
+    with launched(tmp_path / "dbos.sqlite"), capture_events(client.events) as events:
         workflow_id = await durable.start_with_approval("Weather in Paris and Oslo?")
         plan = await durable.planned_calls(workflow_id)
         assert plan is not None and plan.tool_calls is not None
@@ -105,6 +113,8 @@ async def test_an_approval_runs_the_approved_call_and_denies_the_other(
     assert "denied: not Oslo" in answered[oslo.id]
     assert result.content == "Paris is 21°C; Oslo was refused."
     assert [m.get("tool_call_id") for m in result.tool_messages[1:]] == [paris.id, oslo.id]
+    (denial,) = events.of(ToolCallDenied)
+    assert (denial.tool_call_id, denial.reason) == (oslo.id, "not Oslo")
 
 
 @on_asyncio

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from dbos import DBOS
 
 from ...pipeline.context import GenerationContext, GenerationHandler
+from ...pipeline.events import ToolCallDenied
 from ...pipeline.loop import run_agent_loop
 from ...pipeline.observed import denied_result
 from ...tools.intents import execute_intents, intent_from, plan_tool_calls
-from ...tools.models import GenerationResult, Message, ToolIntentOutput
+from ...tools.models import GenerationResult, Message, ParsedToolCall, ToolIntentOutput
 from ..codec import intent_to_json, result_to_json
 from ..replay import Replay, replay_quietly
 from .steps import model_step, recorded_calls, tool_step
@@ -116,11 +117,21 @@ async def _decided_calls(
     by_id = {message["tool_call_id"]: message for message in ran}
     default = "not approved" if decision else "no approval arrived in time"
     return [
-        by_id.get(call.id) or _denied(call.id, call.name, reasons.get(call.id, default))
+        by_id.get(call.id) or await _denied(ctx, call, reasons.get(call.id, default))
         for call in calls
     ]
 
 
-def _denied(call_id: str, tool_name: str, reason: str) -> Message:
-    content = denied_result(tool_name, reason).content
-    return {"role": "tool", "tool_call_id": call_id, "name": tool_name, "content": content}
+async def _denied(ctx: GenerationContext, call: ParsedToolCall, reason: str) -> Message:
+    """The tool message of a call that was not approved; observers hear of the denial."""
+    await ctx.bus.emit(
+        ToolCallDenied(
+            run_id=ctx.run_id,
+            iteration=1,
+            tool_call_id=call.id,
+            tool_name=call.name,
+            reason=reason,
+        )
+    )
+    content = denied_result(call.name, reason).content
+    return {"role": "tool", "tool_call_id": call.id, "name": call.name, "content": content}
