@@ -147,6 +147,11 @@ async def test_what_cannot_be_stored_is_refused_before_anything_starts(
         await durable.start("hi", stream=True)
     with pytest.raises(ConfigurationError, match="do not take api_key"):
         await durable.start("hi", api_key="sk-live")
+    dynamic = loopback_client(
+        server, "openai/m", tool_factory=weather_factory(), dynamic_tool_loading=True
+    )
+    with pytest.raises(ConfigurationError, match="dynamic tool loading"):
+        durable_client(dynamic)
     assert server.requests == []
 
 
