@@ -48,3 +48,10 @@ def test_mcp_tools_example_calls_a_served_factory_over_stdio_on_trio() -> None:
     assert "Answer: 100 EUR is 108 USD." in out
     assert "MCP tools offered: ['exchange_rate']" in out
     assert "on MCP server 'rates' said: " in out and '"rate": 1.08' in out
+
+
+def test_durable_dbos_example_answers_reads_back_and_runs_only_the_approved_call() -> None:
+    out = run_example("durable_dbos.py")
+    assert "Answer: It is 21°C in Paris." in out
+    assert "Read again by workflow id: It is 21°C in Paris." in out
+    assert "After approval: Paris is 21°C; Oslo was not approved." in out
