@@ -63,11 +63,15 @@ def weather_factory(
     return factory
 
 
-def slow_lookup_factory(finished: list[str], seconds: float = 5.0) -> ToolFactory:
-    """One async tool, ``slow_lookup(city)``, that sleeps ``seconds`` and notes in
-    ``finished`` every city whose call ended, cancelled or not."""
+def slow_lookup_factory(
+    finished: list[str], seconds: float = 5.0, started: anyio.Event | None = None
+) -> ToolFactory:
+    """One async tool, ``slow_lookup(city)``, that sets ``started``, sleeps ``seconds`` and
+    notes in ``finished`` every city whose call ended, cancelled or not."""
 
     async def slow_lookup(city: str) -> str:
+        if started is not None:
+            started.set()
         try:
             await anyio.sleep(seconds)
         finally:

@@ -239,15 +239,22 @@ async def test_closing_while_a_tool_runs_cancels_the_tool(
 ) -> None:
     """The stream paused for a tool: closing it cancels the tool; no follow-up is sent."""
     finished: list[str] = []
-    factory = slow_lookup_factory(finished)
+    started = anyio.Event()
+    factory = slow_lookup_factory(finished, started=started)
     server.script(ToolCalls([ToolCallSpec("slow_lookup", {"city": "Paris"})], content="Looking."))
     stream = await client_for(tool_factory=factory).generate(input="w", stream=True)
     text = ""
-    with anyio.fail_after(3):
-        while text != "Looking.":
-            text += (await stream.__anext__()).content
-        with anyio.move_on_after(0.2):
+    while text != "Looking.":
+        text += (await stream.__anext__()).content
+    with anyio.CancelScope() as waiting:
+        async with anyio.create_task_group() as group:
+            group.start_soon(_cancel_once_set, started, waiting)
             await stream.__anext__()  # the tool is running: nothing more comes
-        await stream.aclose()
+    await stream.aclose()
     assert finished == ["Paris"]
     assert len(server.requests) == 1
+
+
+async def _cancel_once_set(event: anyio.Event, scope: anyio.CancelScope) -> None:
+    await event.wait()
+    scope.cancel()

@@ -83,9 +83,8 @@ async def test_cancellation_aborts_the_http_request(server: LoopbackLLMServer, m
     server.script(Stall(5.0))
     client = loopback_client(server, model)
     threads_before = threading.active_count()
-    started = anyio.current_time()
     with anyio.move_on_after(0.3):
         await client.generate(input="hi")
-    assert anyio.current_time() - started < 1.0
+    # Not answered for 5 s: a disconnect proves the request was aborted, not waited out.
     await eventually(lambda: server.disconnects >= 1)
     assert threading.active_count() <= threads_before + 1  # at most the litellm loop thread
