@@ -4,27 +4,22 @@ Provider options split three ways: the client's own (key, base URL, timeout, ret
 organization) configure the ``AsyncOpenAI`` client; options ``responses.create`` accepts pass
 through unchanged (``top_p``, ``store``, ``metadata``, ``extra_headers``, ...), with the Chat
 Completions names ``max_tokens`` / ``max_completion_tokens`` read as ``max_output_tokens``;
-anything else (a litellm-only option such as ``drop_params``) is dropped with a warning,
-because the same options may be meant for other models on the litellm route.
+anything else is dropped with a warning (``sdk_clients.accepted_options``).
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .model_capabilities import Sampling, supported_sampling
 from .responses_convert import function_tools, input_items, text_format, tool_choice
+from .sdk_clients import accepted_options, parameters_of
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall
 
-CLIENT_OPTIONS = frozenset(
-    {"api_key", "api_base", "base_url", "timeout", "max_retries", "num_retries", "organization"}
-)
 _ALIASES = {"max_tokens": "max_output_tokens", "max_completion_tokens": "max_output_tokens"}
 _SET_HERE = frozenset({"model", "input", "stream"})
 
@@ -86,28 +81,17 @@ def sampling_options(call: ModelCall) -> dict[str, Any]:
 
 def request_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """The provider options ``responses.create`` accepts; warns about the ones it drops."""
-    accepted, dropped = {}, []
-    known = _create_parameters()
-    for name, value in options.items():
-        target = _ALIASES.get(name, name)
-        if name in CLIENT_OPTIONS or name in _SET_HERE:
-            continue
-        if target in known:
-            accepted[target] = value
-        else:
-            dropped.append(name)
-    if dropped:
-        warnings.warn(
-            f"the OpenAI Responses API does not accept {', '.join(sorted(dropped))}; "
-            "dropped for this call",
-            UserWarning,
-            stacklevel=2,
-        )
-    return accepted
+    return accepted_options(
+        options,
+        _create_parameters(),
+        api="OpenAI Responses API",
+        aliases=_ALIASES,
+        set_here=_SET_HERE,
+    )
 
 
 @functools.cache
 def _create_parameters() -> frozenset[str]:
     from openai.resources.responses import AsyncResponses
 
-    return frozenset(inspect.signature(AsyncResponses.create).parameters) - {"self"}
+    return parameters_of(AsyncResponses.create)
