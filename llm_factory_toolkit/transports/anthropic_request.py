@@ -110,12 +110,10 @@ def _add_output_format(kwargs: dict[str, Any], response_format: Any) -> None:
 
 def _mark_cache(kwargs: dict[str, Any], prompt_cache: Any) -> None:
     """Put ``cache_control`` on the last block of each part chosen for caching."""
-    parts = _cache_parts(prompt_cache)
+    parts = cache_parts(prompt_cache)
     if not parts:
         return
-    control = {"type": "ephemeral"}
-    if isinstance(prompt_cache, Mapping) and prompt_cache.get("ttl"):
-        control["ttl"] = str(prompt_cache["ttl"])
+    control = cache_control(prompt_cache)
     if "system" in parts and kwargs.get("system"):
         kwargs["system"][-1]["cache_control"] = control
     if "tools" in parts and kwargs.get("tools"):
@@ -125,7 +123,16 @@ def _mark_cache(kwargs: dict[str, Any], prompt_cache: Any) -> None:
         blocks[-1] = {**blocks[-1], "cache_control": control}
 
 
-def _cache_parts(prompt_cache: Any) -> tuple[str, ...]:
+def cache_control(prompt_cache: Any) -> dict[str, str]:
+    """The ``cache_control`` marker for the ``prompt_cache`` option."""
+    control = {"type": "ephemeral"}
+    if isinstance(prompt_cache, Mapping) and prompt_cache.get("ttl"):
+        control["ttl"] = str(prompt_cache["ttl"])
+    return control
+
+
+def cache_parts(prompt_cache: Any) -> tuple[str, ...]:
+    """Which of system, tools and messages the ``prompt_cache`` option marks."""
     if prompt_cache is None or prompt_cache is False:
         return ()
     if prompt_cache is True:

@@ -20,6 +20,7 @@ from ..exceptions import ConfigurationError
 from ..log import log
 from ..tools.models import Message
 from .chat_request import TRANSCRIPT_EXTRAS
+from .litellm_cache import with_cache_marks
 from .litellm_loader import load_litellm
 from .model_capabilities import Sampling, supported_sampling
 from .sdk_clients import TOOLKIT_OPTIONS
@@ -49,6 +50,8 @@ def litellm_kwargs(call: ModelCall) -> dict[str, Any]:
     if call.stream:
         kwargs["stream"] = True
         kwargs["stream_options"] = {"include_usage": True}
+    if provider == "anthropic":
+        with_cache_marks(kwargs, call.options.get("prompt_cache"))
     return kwargs
 
 

@@ -12,6 +12,7 @@ from ..pipeline.assembly import new_tool_call_id
 from ..pipeline.context import ModelResponse
 from ..tools.models import Message, Usage
 from .base import StreamDelta, ToolCallDelta
+from .thinking_blocks import plain_blocks
 
 
 def model_response_from(response: Any, *, model: str) -> ModelResponse:
@@ -40,6 +41,9 @@ def assistant_message_from(message: Any) -> Message:
     tool_calls = getattr(message, "tool_calls", None)
     if tool_calls:
         result["tool_calls"] = [_message_call(call) for call in tool_calls]
+    thinking = plain_blocks(getattr(message, "thinking_blocks", None))
+    if thinking:
+        result["thinking_blocks"] = thinking
     return result
 
 

@@ -17,6 +17,7 @@ from .errors import ProviderErrors
 from .litellm_loader import load_litellm_async
 from .litellm_request import litellm_kwargs, provider_and_name
 from .litellm_response import delta_from_chunk, model_response_from
+from .thinking_blocks import ThinkingCollector
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall, ModelResponse
@@ -43,13 +44,16 @@ class LiteLLMTransport(Transport):
         errors = ProviderErrors(provider=self.provider_of(call.model), model=call.model)
         with errors:
             chunks = await loop.run(litellm.acompletion, **litellm_kwargs(call))
+        thinking = ThinkingCollector()
         try:
             while True:
                 with errors:
-                    delta = await loop.run(_next_delta, chunks)
+                    delta = await loop.run(_next_delta, chunks, thinking)
                 if delta is None:
-                    return
+                    break
                 yield delta
+            if thinking.blocks:
+                yield StreamDelta(message_extras=thinking.extras())
         finally:
             with anyio.CancelScope(shield=True):
                 await loop.run(chunks.aclose)
@@ -69,11 +73,14 @@ class LiteLLMTransport(Transport):
         return litellm
 
 
-async def _next_delta(chunks: Any) -> StreamDelta | None:
+async def _next_delta(chunks: Any, thinking: ThinkingCollector) -> StreamDelta | None:
     try:
         chunk = await chunks.__anext__()
     except StopAsyncIteration:
         return None
+    choices = getattr(chunk, "choices", None)
+    if choices:
+        thinking.add(getattr(choices[0].delta, "thinking_blocks", None))
     return delta_from_chunk(chunk)
 
 

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .model_capabilities import Sampling, supported_sampling
+from .model_capabilities import Sampling, is_openai_reasoning_model, supported_sampling
 from .responses_convert import function_tools, input_items, text_format, tool_choice
 from .sdk_clients import accepted_options, parameters_of
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..pipeline.context import ModelCall
 
 _ALIASES = {"max_tokens": "max_output_tokens", "max_completion_tokens": "max_output_tokens"}
+_ENCRYPTED = "reasoning.encrypted_content"
 _SET_HERE = frozenset({"model", "input", "stream"})
 
 
@@ -38,6 +39,7 @@ def responses_kwargs(call: ModelCall) -> dict[str, Any]:
     if text is not None:
         kwargs["text"] = {**(kwargs.get("text") or {}), **text}
     _add_sampling(kwargs, call)
+    _ask_for_encrypted_reasoning(kwargs, call)
     if call.stream:
         kwargs["stream"] = True
     return kwargs
@@ -52,6 +54,15 @@ def _add_tools(kwargs: dict[str, Any], tools: list[dict[str, Any]]) -> None:
     kwargs["tools"] = converted
     if "tool_choice" in kwargs:
         kwargs["tool_choice"] = tool_choice(kwargs["tool_choice"])
+
+
+def _ask_for_encrypted_reasoning(kwargs: dict[str, Any], call: ModelCall) -> None:
+    """Unstored reasoning can only go back encrypted: ask for it on reasoning calls."""
+    reasoning = call.reasoning_effort is not None or is_openai_reasoning_model(call.model)
+    if kwargs.get("store") is False and reasoning:
+        include = list(kwargs.get("include") or [])
+        if _ENCRYPTED not in include:
+            kwargs["include"] = [*include, _ENCRYPTED]
 
 
 def _add_sampling(kwargs: dict[str, Any], call: ModelCall) -> None:

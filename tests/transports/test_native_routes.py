@@ -119,12 +119,14 @@ async def test_the_assistant_tool_call_message_keeps_its_content_key(
 
 def anthropic_client(server: LoopbackLLMServer, **options: Any) -> Any:
     options.setdefault("tool_factory", weather_factory())
-    return loopback_client(server, "anthropic/claude-sonnet-4-5", route="native", **options)
+    options.setdefault("route", "native")
+    return loopback_client(server, "anthropic/claude-sonnet-4-5", **options)
 
 
+@pytest.mark.parametrize("route", ["native", "litellm"])
 @pytest.mark.parametrize("stream", [False, True])
 async def test_thinking_blocks_go_back_with_the_tool_results(
-    server: LoopbackLLMServer, stream: bool
+    server: LoopbackLLMServer, stream: bool, route: str
 ) -> None:
     """With extended thinking on, Anthropic refuses tool results whose turn lost its thinking."""
     server.script(
@@ -132,7 +134,10 @@ async def test_thinking_blocks_go_back_with_the_tool_results(
         Text("21 degrees"),
     )
     result = await final_result(
-        anthropic_client(server), stream, input="Weather in Paris?", reasoning_effort="low"
+        anthropic_client(server, route=route),
+        stream,
+        input="Weather in Paris?",
+        reasoning_effort="low",
     )
     assert result.content == "21 degrees"
     first, second = (r.body for r in server.requests)
@@ -188,9 +193,12 @@ async def test_a_successful_tool_result_has_no_is_error(server: LoopbackLLMServe
     assert "is_error" not in body["messages"][2]["content"][0]
 
 
-async def test_prompt_cache_marks_system_tools_and_last_turn(server: LoopbackLLMServer) -> None:
+@pytest.mark.parametrize("route", ["native", "litellm"])
+async def test_prompt_cache_marks_system_tools_and_last_turn(
+    server: LoopbackLLMServer, route: str
+) -> None:
     server.script(Text("ok"))
-    client = anthropic_client(server, prompt_cache=True)
+    client = anthropic_client(server, prompt_cache=True, route=route)
     await client.generate(input=[SYSTEM, {"role": "user", "content": "Weather?"}])
     body = server.requests[0].body
     assert body is not None
@@ -228,3 +236,33 @@ async def test_cache_reads_and_writes_are_counted_and_priced(
     assert counted.cache_write_input_tokens == 300
     expected = 100 * 3e-6 + 600 * 3e-7 + 300 * 3.75e-6 + 50 * 1.5e-5
     assert counted.cost_usd == pytest.approx(expected)
+
+
+# -- Responses --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_reasoning_items_go_back_across_tool_rounds(
+    server: LoopbackLLMServer, stream: bool
+) -> None:
+    """Unstored (``store=False``) reasoning is asked for encrypted and sent back as it came."""
+    server.script(ToolCalls(WEATHER_CALL.calls, thinking="Ask the tool."), Text("21 degrees"))
+    client = loopback_client(
+        server, "openai/o4-mini", route="responses", store=False, tool_factory=weather_factory()
+    )
+    result = await final_result(client, stream, input="Weather in Paris?")
+    first, second = (r.body for r in server.requests)
+    assert first is not None and second is not None
+    assert first["include"] == ["reasoning.encrypted_content"]
+    reasoning = [item for item in second["input"] if item.get("type") == "reasoning"]
+    assert reasoning == [
+        {
+            "id": "rs_loopback1",
+            "type": "reasoning",
+            "summary": [{"type": "summary_text", "text": "Ask the tool."}],
+            "encrypted_content": "enc-1",
+        }
+    ]
+    kinds = [item.get("type") for item in second["input"]]
+    assert kinds.index("reasoning") < kinds.index("function_call")
+    assert result.messages[1]["reasoning_items"] == reasoning
