@@ -46,7 +46,8 @@ class LLMClient:
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
             meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest.
-        **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
+        **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...);
+            ``route="native" | "litellm" | "responses"`` forces a route (also per call).
     """
 
     def __init__(

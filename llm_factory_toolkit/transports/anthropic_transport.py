@@ -10,7 +10,6 @@ read and write counts for pricing. The SDK is an optional dependency
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from .anthropic_request import anthropic_kwargs
@@ -18,7 +17,7 @@ from .anthropic_response import PROVIDER, StreamReader, model_response_from
 from .base import StreamDelta, Transport
 from .errors import ProviderErrors
 from .sdk_clients import ClientCache, load_sdk, load_sdk_async, sdk_settings
-from .sdk_stream import read_events
+from .sdk_stream import sdk_deltas
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall, ModelResponse
@@ -41,15 +40,13 @@ class AnthropicTransport(Transport):
             message = await client.messages.create(**kwargs)
             return model_response_from(message, model=call.model)
 
-    async def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
-        client = await self._client(call.options)
-        kwargs, reader = anthropic_kwargs(call), StreamReader(call.model)
+    def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
+        async def open_stream() -> Any:
+            client = await self._client(call.options)
+            return await client.messages.create(**anthropic_kwargs(call))
+
         errors = ProviderErrors(provider=PROVIDER, model=call.model)
-        with errors:
-            events = await client.messages.create(**kwargs)
-        async with aclosing(read_events(events, reader, errors)) as deltas:
-            async for delta in deltas:
-                yield delta
+        return sdk_deltas(open_stream, StreamReader(call.model), errors)
 
     async def aclose(self) -> None:
         """Close the clients opened on the current event loop."""

@@ -9,7 +9,6 @@ as litellm's, so the readers of ``litellm_response`` serve both routes.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from .errors import ProviderErrors
 from .litellm_response import delta_from_chunk, model_response_from
 from .openai_compatible import chat_settings, compatible_provider
 from .openai_sdk import OpenAIClients
-from .sdk_stream import read_events
+from .sdk_stream import sdk_deltas
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall, ModelResponse
@@ -41,15 +40,13 @@ class OpenAIChatTransport(Transport):
             response = await client.chat.completions.create(**kwargs)
             return replace(model_response_from(response, model=call.model), provider=provider)
 
-    async def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
-        client = await self._clients.client(chat_settings(call.model, call.options))
-        kwargs = chat_kwargs(call)
+    def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
+        async def open_stream() -> Any:
+            client = await self._clients.client(chat_settings(call.model, call.options))
+            return await client.chat.completions.create(**chat_kwargs(call))
+
         errors = ProviderErrors(provider=self.provider_of(call.model), model=call.model)
-        with errors:
-            chunks = await client.chat.completions.create(**kwargs)
-        async with aclosing(read_events(chunks, _ChunkReader(), errors)) as deltas:
-            async for delta in deltas:
-                yield delta
+        return sdk_deltas(open_stream, _ChunkReader(), errors)
 
     def provider_of(self, model: str) -> str:
         return compatible_provider(model) or self.name

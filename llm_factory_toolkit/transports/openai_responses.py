@@ -6,15 +6,14 @@ Runs on the ``openai`` SDK directly, on asyncio and on trio (see ``openai_sdk``)
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from contextlib import aclosing
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .base import StreamDelta, Transport
 from .errors import ProviderErrors
 from .openai_sdk import OpenAIClients, openai_settings
 from .responses_output import PROVIDER, StreamReader, model_response_from
 from .responses_request import responses_kwargs
-from .sdk_stream import read_events
+from .sdk_stream import sdk_deltas
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall, ModelResponse
@@ -44,15 +43,13 @@ class OpenAIResponsesTransport(Transport):
             response = await client.responses.create(**kwargs)
             return model_response_from(response)
 
-    async def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
-        client = await self._clients.client(openai_settings(call.options))
-        kwargs, reader = responses_kwargs(call), StreamReader(call.model)
+    def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
+        async def open_stream() -> Any:
+            client = await self._clients.client(openai_settings(call.options))
+            return await client.responses.create(**responses_kwargs(call))
+
         errors = ProviderErrors(provider=PROVIDER, model=call.model)
-        with errors:
-            events = await client.responses.create(**kwargs)
-        async with aclosing(read_events(events, reader, errors)) as deltas:
-            async for delta in deltas:
-                yield delta
+        return sdk_deltas(open_stream, StreamReader(call.model), errors)
 
     async def aclose(self) -> None:
         """Close the clients opened on the current event loop."""

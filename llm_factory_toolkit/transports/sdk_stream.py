@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, Protocol
 
 import anyio
@@ -19,10 +19,12 @@ class EventReader(Protocol):
     def check_finished(self) -> None: ...
 
 
-async def read_events(
-    events: Any, reader: EventReader, errors: ProviderErrors
+async def sdk_deltas(
+    open_stream: Callable[[], Awaitable[Any]], reader: EventReader, errors: ProviderErrors
 ) -> AsyncGenerator[StreamDelta, None]:
-    """The deltas of an SDK stream; the stream is closed however the caller stops reading."""
+    """The deltas of the SDK stream ``open_stream`` opens; closed however reading stops."""
+    with errors:
+        events = await open_stream()
     try:
         while (event := await next_item(events, errors)) is not None:
             delta = reader.delta(event)
