@@ -15,6 +15,7 @@ from llm_factory_toolkit.middleware.routing import ProviderRoutingMiddleware, wi
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec, Usage
 from llm_factory_toolkit.transports.anthropic_transport import AnthropicTransport
 from llm_factory_toolkit.transports.openai_chat import OpenAIChatTransport
+from llm_factory_toolkit.transports.openai_compatible import COMPATIBLE_PROVIDERS, chat_settings
 from tests.support import final_result, loopback_client, weather_factory
 
 BASE = {"api_base": "http://127.0.0.1:8000/v1"}
@@ -266,3 +267,39 @@ async def test_reasoning_items_go_back_across_tool_rounds(
     kinds = [item.get("type") for item in second["input"]]
     assert kinds.index("reasoning") < kinds.index("function_call")
     assert result.messages[1]["reasoning_items"] == reasoning
+
+
+# -- OpenAI-compatible providers ------------------------------------------------------------
+
+
+def test_a_compatible_provider_has_its_url_and_key_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GROQ_API_KEY", "gsk-test")
+    settings = chat_settings("groq/llama-3.3-70b", {})
+    assert settings["base_url"] == COMPATIBLE_PROVIDERS["groq"].base_url
+    assert settings["api_key"] == "gsk-test" and settings["max_retries"] == 0
+
+
+def test_a_compatible_provider_without_its_key_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DEEPSEEK_API_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="DEEPSEEK_API_KEY"):
+        chat_settings("deepseek/deepseek-chat", {})
+
+
+def test_local_servers_need_no_key_but_an_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OLLAMA_API_KEY", "HOSTED_VLLM_API_KEY", "HOSTED_VLLM_API_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    assert chat_settings("ollama_chat/llama3", {})["base_url"] == "http://localhost:11434/v1"
+    with pytest.raises(ConfigurationError, match="HOSTED_VLLM_API_BASE"):
+        chat_settings("hosted_vllm/qwen", {})
+
+
+async def test_a_provider_prefix_is_not_sent_as_the_model(server: LoopbackLLMServer) -> None:
+    server.script(Text("ok"))
+    client = loopback_client(server, "hosted_vllm/Qwen/Qwen2.5-1.5B", api_key=None)
+    assert (await client.generate(input="hi")).content == "ok"
+    assert server.requests[0].body is not None
+    assert server.requests[0].body["model"] == "Qwen/Qwen2.5-1.5B"
