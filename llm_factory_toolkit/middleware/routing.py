@@ -71,8 +71,12 @@ ROUTE_TABLE: tuple[RouteRule, ...] = (
     RouteRule(_anthropic, None, "anthropic"),
 )
 
-_SDK_OF = {"responses": ("openai", "openai"), "chat": ("openai", "openai")}
-_SDK_OF["anthropic"] = ("anthropic", "anthropic")
+_SDK_OF = {
+    "responses": ("openai", "openai"),
+    "chat": ("openai", "openai"),
+    "anthropic": ("anthropic", "anthropic"),
+}
+"""The package each native wire needs, and the extra that installs it."""
 
 
 def native_wire(model: str, options: Mapping[str, Any]) -> str | None:

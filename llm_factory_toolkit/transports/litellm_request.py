@@ -40,7 +40,9 @@ def litellm_kwargs(call: ModelCall) -> dict[str, Any]:
     kwargs: dict[str, Any] = {**options, "model": call.model, "messages": messages}
     if call.tools:
         kwargs["tools"] = call.tools
-        kwargs.setdefault("tool_choice", "auto")  # some servers call tools only when asked
+        supported = _supported_params(provider, name)
+        if supported is None or "tool_choice" in supported:
+            kwargs.setdefault("tool_choice", "auto")  # some servers call tools only when asked
         # litellm's tool path imports the optional `mcp` package unless told to skip it.
         kwargs["_skip_mcp_handler"] = True
     else:

@@ -104,8 +104,11 @@ async def test_no_context_value_reaches_a_request_body_or_an_event(
     received: dict[str, Any] = {}
     script(server)
     client = loopback_client(server, model, tool_factory=leaking_tools(received))
-    with capture(client.events) as log:
-        result = await client.generate(input="Check my account.", tool_execution_context=context)
+    async with client:  # each example may run on its own event loop: close on this one
+        with capture(client.events) as log:
+            result = await client.generate(
+                input="Check my account.", tool_execution_context=context
+            )
 
     assert result.content == "Done." and len(server.requests) == 3
     assert {name: received["inspect_account"][name] for name in context} == context
