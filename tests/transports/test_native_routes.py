@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from llm_factory_toolkit import ConfigurationError, ToolCallDenied
+from llm_factory_toolkit.middleware import routing
 from llm_factory_toolkit.middleware.routing import ProviderRoutingMiddleware, wire_for
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec, Usage
 from llm_factory_toolkit.transports.anthropic_transport import AnthropicTransport
@@ -50,6 +51,15 @@ def test_route_native_without_a_native_wire_says_so() -> None:
         wire_for("gemini/gemini-2.5-flash", {"route": "native"})
     with pytest.raises(ConfigurationError, match="route must be one of"):
         wire_for("gpt-4o", {"route": "fast"})
+
+
+def test_without_its_sdk_a_native_wire_falls_back_to_litellm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(routing, "sdk_installed", lambda module: module != "anthropic")
+    assert wire_for("anthropic/claude-sonnet-4-5", {}) == "litellm"
+    with pytest.raises(ConfigurationError, match=r"llm-factory-toolkit\[anthropic\]"):
+        wire_for("anthropic/claude-sonnet-4-5", {"route": "native"})
 
 
 def test_one_transport_per_wire() -> None:
