@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -51,3 +52,13 @@ def run_child(script: str, *args: str) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": path}
     output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
     return dict(json.loads(output.strip().splitlines()[-1]))
+
+
+def arguments(n: int, reps: int) -> argparse.Namespace:
+    """The command line every interleaved benchmark takes (``--child`` marks a child run)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child")
+    parser.add_argument("--url")
+    parser.add_argument("--n", type=int, default=n)
+    parser.add_argument("--reps", type=int, default=reps)
+    return parser.parse_args()

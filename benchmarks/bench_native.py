@@ -26,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from _loopback import loopback_process, run_child
+from _loopback import arguments, loopback_process, run_child
 
 MESSAGES = [
     {"role": "system", "content": "You are terse."},
@@ -93,12 +93,7 @@ def run_variant(variant: str, url: str, n: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--child")
-    parser.add_argument("--url")
-    parser.add_argument("--n", type=int, default=200)
-    parser.add_argument("--reps", type=int, default=5)
-    args = parser.parse_args()
+    args = arguments(n=200, reps=5)
     if args.child:
         child(args.child, args.url, args.n)
         return

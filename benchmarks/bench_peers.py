@@ -30,7 +30,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from _loopback import loopback_process, run_child
+from _loopback import arguments, loopback_process, run_child
 
 QUESTION = "What is the weather in Paris?"
 RESPONDER = """
@@ -240,12 +240,7 @@ def installed(variant: str) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--child")
-    parser.add_argument("--url")
-    parser.add_argument("--n", type=int, default=100)
-    parser.add_argument("--reps", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(n=100, reps=3)
     if args.child:
         child(args.child, args.url, args.n)
         return
