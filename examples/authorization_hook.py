@@ -96,10 +96,11 @@ async def main() -> GenerationResult:
         client.events.subscribe(
             DeniedEvent, lambda event: print(f"Denied {event.tool_name}: {event.reason}")
         )
-        result = await client.generate(
-            input="Look up Ada, then delete her account.",
-            tool_execution_context={"role": "support"},
-        )
+        async with client:  # closes its HTTP connections at the end
+            result = await client.generate(
+                input="Look up Ada, then delete her account.",
+                tool_execution_context={"role": "support"},
+            )
     for message in result.tool_messages:
         if message["role"] == "tool":
             print(f"The model read from {message['name']}: {message['content']}")

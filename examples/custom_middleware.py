@@ -74,7 +74,8 @@ async def main() -> None:
         client.events.subscribe(
             ToolCallFinished, lambda e: print(f"  event: {e.tool_name} finished ({e.tool_call_id})")
         )
-        result = await client.generate(input="What is 100 EUR in USD and GBP?")
+        async with client:  # closes its HTTP connections at the end
+            result = await client.generate(input="What is 100 EUR in USD and GBP?")
     print("Answer:", result.content)
     for label, seconds in timing.timings:
         print(f"  {label}: {seconds * 1000:.1f} ms")

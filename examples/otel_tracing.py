@@ -110,11 +110,12 @@ async def main() -> None:
             telemetry=Telemetry(capture_content=True, agent_name="weather-assistant"),
         )
         tracer = trace.get_tracer("example-app")
-        with tracer.start_as_current_span("handle_request"):
-            result = await client.generate(
-                input="What's the weather in Tokyo?",
-                tool_execution_context={"user_id": "user-8841"},
-            )
+        async with client:  # closes its HTTP connections at the end
+            with tracer.start_as_current_span("handle_request"):
+                result = await client.generate(
+                    input="What's the weather in Tokyo?",
+                    tool_execution_context={"user_id": "user-8841"},
+                )
     print(f"\nanswer: {result.content}\n\ntrace:")
     print_tree(kept.get_finished_spans())
 

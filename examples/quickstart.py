@@ -62,10 +62,11 @@ async def main() -> None:
             if model
             else offline_client(stack, factory)
         )
-        result = await client.generate(
-            input=[{"role": "user", "content": "What's the weather in Paris?"}],
-            tool_execution_context={"user_id": "u-42"},
-        )
+        async with client:  # closes its HTTP connections at the end
+            result = await client.generate(
+                input=[{"role": "user", "content": "What's the weather in Paris?"}],
+                tool_execution_context={"user_id": "u-42"},
+            )
         print("Answer:", result.content)
         print("Tool payloads:", [p["payload"] for p in result.payloads])
         print("Tokens:", result.usage.input_tokens, "in,", result.usage.output_tokens, "out")

@@ -65,7 +65,8 @@ class LLMClient:
         max_concurrent_generations: How many generations may run at once; the rest wait.
         mcp_servers: MCP servers whose tools join ``tool_factory`` (see
             ``llm_factory_toolkit.mcp``); ``async with client:`` keeps them connected.
-        **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
+        **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...);
+            ``route="native" | "litellm" | "responses"`` forces a route (also per call).
     """
 
     def __init__(

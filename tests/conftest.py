@@ -6,15 +6,17 @@ that is not loopback fails the test: tests never touch the internet.
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
 from llm_factory_toolkit.testing import LoopbackLLMServer
+from tests.support import OPEN_CLIENTS
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
@@ -54,6 +56,21 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(params=["asyncio", "trio"])
 def anyio_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+@pytest.fixture
+async def _close_loopback_clients() -> AsyncIterator[None]:
+    """Close the clients the test made, on its own event loop, before that loop ends."""
+    yield
+    while OPEN_CLIENTS:
+        await OPEN_CLIENTS.pop().aclose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        async_test = isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj)
+        if async_test and item.get_closest_marker("anyio"):
+            item.fixturenames.append("_close_loopback_clients")
 
 
 @pytest.fixture

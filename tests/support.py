@@ -27,7 +27,13 @@ def loopback_client(server: LoopbackLLMServer, model: str, **options: Any) -> LL
     options.setdefault("max_retries", 0)
     options.setdefault("max_tokens", 256)
     given = {name: value for name, value in options.items() if value is not None}
-    return LLMClient(model=model, api_base=base, **given)
+    client = LLMClient(model=model, api_base=base, **given)
+    OPEN_CLIENTS.append(client)
+    return client
+
+
+OPEN_CLIENTS: list[LLMClient] = []
+"""Clients ``loopback_client`` made; closed after each async test, before its loop ends."""
 
 
 def weather_factory(

@@ -70,6 +70,7 @@ class StreamAssembler:
     response_id: str | None = None
     response_model: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    message_extras: dict[str, Any] = field(default_factory=dict)
 
     def add(self, delta: StreamDelta) -> None:
         if delta.content:
@@ -82,6 +83,8 @@ class StreamAssembler:
         self.response_model = self.response_model or delta.response_model
         if delta.metadata:
             self.metadata.update(delta.metadata)
+        if delta.message_extras:
+            self.message_extras.update(delta.message_extras)
 
     def _add_fragment(self, fragment: ToolCallDelta) -> None:
         call = self.open_by_index.get(fragment.index)
@@ -111,6 +114,7 @@ class StreamAssembler:
             )
         if calls:
             message["tool_calls"] = _message_calls(calls, provider, self.response_model)
+        message.update(self.message_extras)
         return ModelResponse(
             message=message,
             usage=self.usage,

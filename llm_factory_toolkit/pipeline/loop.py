@@ -135,6 +135,8 @@ def record_tool_result(
         "name": item.name,
         "content": result.content,
     }
+    if result.error is not None:
+        message["is_error"] = True  # Anthropic is told the call failed (or was denied)
     ctx.messages.append(message)
     ctx.tool_messages.append(message)
     if result.payload is not None:

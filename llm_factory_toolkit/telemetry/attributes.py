@@ -143,6 +143,8 @@ def usage_attributes(usage: Usage) -> Attributes:
     }
     if usage.cached_input_tokens:
         attributes[sc.USAGE_CACHE_READ_INPUT_TOKENS] = usage.cached_input_tokens
+    if usage.cache_write_input_tokens:
+        attributes[sc.USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cache_write_input_tokens
     if usage.reasoning_tokens:
         attributes[sc.USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning_tokens
     if usage.cost_usd is not None:

@@ -38,6 +38,8 @@ class Usage:
     output_tokens: int = 5
     cached_input_tokens: int = 0
     reasoning_tokens: int = 0
+    cache_write_input_tokens: int = 0
+    """Prompt tokens written to the cache (Anthropic's ``cache_creation_input_tokens``)."""
 
     @property
     def total_tokens(self) -> int:
@@ -48,6 +50,9 @@ class Usage:
 @dataclass(frozen=True)
 class Text:
     """A plain assistant answer; streamed as deltas of ``chunk_size`` characters.
+
+    ``thinking`` (signed ``sig-<n>``) and ``redacted_thinking`` (its opaque ``data``) come
+    first as Anthropic thinking blocks; the other wires leave them out. So for ``ToolCalls``.
 
     ``annotations`` are URL citations in the Responses shape (``type``, ``url``, ``title``,
     ``start_index``, ``end_index``); Chat Completions receives them wrapped as
@@ -62,6 +67,8 @@ class Text:
     model: str | None = None
     annotations: list[dict[str, Any]] | None = None
     delay: float = 0.0
+    thinking: str | None = None
+    redacted_thinking: str | None = None
 
     def __post_init__(self) -> None:
         _check_positive(self.chunk_size, "chunk_size")
@@ -100,6 +107,8 @@ class ToolCalls:
     omit_ids_after_first_delta: bool = True
     model: str | None = None
     delay: float = 0.0
+    thinking: str | None = None
+    redacted_thinking: str | None = None
 
     def __post_init__(self) -> None:
         _check_positive(self.chunk_size, "chunk_size")

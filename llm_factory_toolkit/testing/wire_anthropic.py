@@ -30,10 +30,11 @@ def error_body(fail: Fail) -> dict[str, Any]:
 
 
 def usage_json(usage: Usage, output_tokens: int | None = None) -> dict[str, Any]:
-    """Anthropic usage: ``input_tokens`` excludes cache reads, which are reported apart."""
+    """Anthropic usage: ``input_tokens`` excludes cache reads and writes, reported apart."""
+    fresh = usage.input_tokens - usage.cached_input_tokens - usage.cache_write_input_tokens
     return {
-        "input_tokens": usage.input_tokens - usage.cached_input_tokens,
-        "cache_creation_input_tokens": 0,
+        "input_tokens": fresh,
+        "cache_creation_input_tokens": usage.cache_write_input_tokens,
         "cache_read_input_tokens": usage.cached_input_tokens,
         "output_tokens": usage.output_tokens if output_tokens is None else output_tokens,
         "service_tier": "standard",
@@ -69,7 +70,7 @@ def _message(
 
 def render_json(reply: Reply) -> dict[str, Any]:
     """The complete non-streaming ``message`` object."""
-    content: list[dict[str, Any]] = []
+    content: list[dict[str, Any]] = list(reply.thinking_blocks)
     if reply.text is not None:
         content.append({"type": "text", "text": reply.text})
     for i, spec in enumerate(reply.calls):
@@ -94,12 +95,12 @@ def _block(index: int, start: dict[str, Any], deltas: list[dict[str, Any]]) -> l
 
 
 def _blocks(reply: Reply) -> list[list[bytes]]:
-    """Every content block's events: the text block first, then one per tool call."""
-    blocks = []
+    """Every content block's events: thinking, text, then one per tool call."""
+    blocks = [_thinking_block(n, block) for n, block in enumerate(reply.thinking_blocks)]
     if reply.text is not None:
         texts = pieces(reply.text, reply.text_chunk_size)
         deltas = [{"type": "text_delta", "text": t} for t in texts]
-        blocks.append(_block(0, {"type": "text", "text": ""}, deltas))
+        blocks.append(_block(len(blocks), {"type": "text", "text": ""}, deltas))
     for i, spec in enumerate(reply.calls):
         start = {
             "type": "tool_use",
@@ -111,6 +112,15 @@ def _blocks(reply: Reply) -> list[list[bytes]]:
         deltas = [{"type": "input_json_delta", "partial_json": p} for p in parts]
         blocks.append(_block(len(blocks), start, deltas))
     return blocks
+
+
+def _thinking_block(index: int, block: dict[str, Any]) -> list[bytes]:
+    """A thinking block streams its text, then its signature; a redacted one comes whole."""
+    if block["type"] == "redacted_thinking":
+        return _block(index, block, [])
+    deltas = [{"type": "thinking_delta", "thinking": t} for t in pieces(block["thinking"], 8)]
+    deltas.append({"type": "signature_delta", "signature": block["signature"]})
+    return _block(index, {"type": "thinking", "thinking": "", "signature": ""}, deltas)
 
 
 def render_sse(reply: Reply) -> list[bytes]:

@@ -38,6 +38,17 @@ class Reply:
         return self.turn.calls if isinstance(self.turn, ToolCalls) else []
 
     @property
+    def thinking_blocks(self) -> list[dict[str, Any]]:
+        """Anthropic thinking blocks, in order: thinking (signed), then redacted thinking."""
+        blocks: list[dict[str, Any]] = []
+        if self.turn.thinking is not None:
+            text, signature = self.turn.thinking, f"sig-{self.seq}"
+            blocks.append({"type": "thinking", "thinking": text, "signature": signature})
+        if self.turn.redacted_thinking is not None:
+            blocks.append({"type": "redacted_thinking", "data": self.turn.redacted_thinking})
+        return blocks
+
+    @property
     def usage(self) -> Usage:
         """The token counts to report."""
         return self.turn.usage

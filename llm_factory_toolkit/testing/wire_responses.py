@@ -81,9 +81,22 @@ def _call_item(reply: Reply, index: int, done: bool) -> dict[str, Any]:
     }
 
 
+def _reasoning_items(reply: Reply) -> list[dict[str, Any]]:
+    """A scripted ``thinking`` as a reasoning item, its summary in clear, with an opaque
+    ``encrypted_content`` (sent whether or not the request asked for it)."""
+    if reply.turn.thinking is None:
+        return []
+    summary = [{"type": "summary_text", "text": reply.turn.thinking}]
+    item_id, encrypted = f"rs_loopback{reply.seq}", f"enc-{reply.seq}"
+    return [
+        {"id": item_id, "type": "reasoning", "summary": summary, "encrypted_content": encrypted}
+    ]
+
+
 def _output(reply: Reply) -> list[dict[str, Any]]:
-    """Completed output items: the message (if any text) followed by the function calls."""
-    items = [_message_item(reply, done=True)] if reply.text is not None else []
+    """Completed output items: reasoning, the message (if any text), the function calls."""
+    items = _reasoning_items(reply)
+    items += [_message_item(reply, done=True)] if reply.text is not None else []
     return items + [_call_item(reply, i, done=True) for i in range(len(reply.calls))]
 
 
@@ -142,6 +155,10 @@ def render_sse(reply: Reply) -> list[bytes]:
     out.add("response.created", response=_response(reply, [], done=False))
     out.add("response.in_progress", response=_response(reply, [], done=False))
     index = 0
+    for item in _reasoning_items(reply):
+        out.add("response.output_item.added", output_index=index, item={**item, "summary": []})
+        out.add("response.output_item.done", output_index=index, item=item)
+        index += 1
     if reply.text is not None:
         _message_events(out, reply, index)
         index += 1

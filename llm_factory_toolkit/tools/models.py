@@ -16,8 +16,10 @@ FinishReason = Literal["stop", "length", "max_tool_iterations", "content_filter"
 class Usage:
     """Token counts and cost of one model call, or the sum over a generation.
 
-    ``input_tokens`` includes ``cached_input_tokens``; ``output_tokens`` includes
-    ``reasoning_tokens``. ``cost_usd`` is None when the model's price is unknown.
+    ``input_tokens`` includes ``cached_input_tokens`` (prompt read from the provider's
+    cache) and ``cache_write_input_tokens`` (prompt written to it, priced higher);
+    ``output_tokens`` includes ``reasoning_tokens``. ``cost_usd`` is None when the model's
+    price is unknown.
     """
 
     input_tokens: int = 0
@@ -26,6 +28,7 @@ class Usage:
     reasoning_tokens: int = 0
     cost_usd: float | None = None
     calls: int = 0
+    cache_write_input_tokens: int = 0
 
     @property
     def total_tokens(self) -> int:
@@ -40,6 +43,7 @@ class Usage:
             reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
             cost_usd=sum(costs) if costs else None,
             calls=self.calls + other.calls,
+            cache_write_input_tokens=self.cache_write_input_tokens + other.cache_write_input_tokens,
         )
 
 

@@ -39,6 +39,8 @@ class StreamDelta:
     response_id: str | None = None
     response_model: str | None = None
     metadata: dict[str, Any] | None = None
+    message_extras: dict[str, Any] | None = None
+    """Keys for the assembled assistant message that its wire needs back (``thinking_blocks``)."""
 
 
 class Transport(ABC):

@@ -6,9 +6,9 @@ usage stage calls it for any answer whose cost is still unknown. The price table
 ``model_cost`` when litellm is loaded (custom prices from ``litellm.register_model``
 included), else the cost map bundled with litellm, read directly (about 30 ms, once, off the
 event loop), so a run that never needed litellm never pays the seconds its import takes. The
-standard rates apply: input, cached input, output, reasoning, and prompt-size tiers. Pricing
-is dictionary lookups and arithmetic, done in place. No price list is ever fetched from the
-network. An unknown model costs None.
+standard rates apply: input, cache reads and writes, output, reasoning, and prompt-size
+tiers. Pricing is dictionary lookups and arithmetic, done in place. No price list is ever
+fetched from the network. An unknown model costs None.
 """
 
 from __future__ import annotations
@@ -95,11 +95,13 @@ def _priced(entry: dict[str, Any], usage: Usage) -> float:
     def rate(key: str, fallback: str | None = None) -> float:
         return _rate(entry, tiers, key, fallback)
 
-    fresh_input = usage.input_tokens - usage.cached_input_tokens
+    written = usage.cache_write_input_tokens
+    fresh_input = usage.input_tokens - usage.cached_input_tokens - written
     plain_output = usage.output_tokens - usage.reasoning_tokens
     return (
         fresh_input * rate("input_cost_per_token")
         + usage.cached_input_tokens * rate("cache_read_input_token_cost", "input_cost_per_token")
+        + written * rate("cache_creation_input_token_cost", "input_cost_per_token")
         + plain_output * rate("output_cost_per_token")
         + usage.reasoning_tokens * rate("output_cost_per_reasoning_token", "output_cost_per_token")
     )

@@ -18,23 +18,33 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ConfigurationError
 from ..log import log
+from ..tools.models import Message
+from .chat_request import TRANSCRIPT_EXTRAS
+from .litellm_cache import with_cache_marks
 from .litellm_loader import load_litellm
 from .model_capabilities import Sampling, supported_sampling
+from .sdk_clients import TOOLKIT_OPTIONS
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall
 
 _NATIVE_FORMAT_PROVIDERS = frozenset({"openai", "azure"})
 _NO_SDK_RETRIES = {"num_retries": 0, "max_retries": 0}
+_EXTRAS_KEPT_FOR = {"anthropic": frozenset({"thinking_blocks"})}
 
 
 def litellm_kwargs(call: ModelCall) -> dict[str, Any]:
     """The arguments for one litellm call; provider options pass through unchanged."""
     provider, name = provider_and_name(call.model)
-    kwargs: dict[str, Any] = {**call.options, "model": call.model, "messages": call.messages}
+    options = {k: v for k, v in call.options.items() if k not in TOOLKIT_OPTIONS}
+    messages = litellm_messages(call.messages, provider)
+    kwargs: dict[str, Any] = {**options, "model": call.model, "messages": messages}
     kwargs.update(_NO_SDK_RETRIES)  # the retry stage is the one retry authority
     if call.tools:
         kwargs["tools"] = call.tools
+        supported = _supported_params(provider, name)
+        if supported is None or "tool_choice" in supported:
+            kwargs.setdefault("tool_choice", "auto")  # some servers call tools only when asked
         # litellm's tool path imports the optional `mcp` package unless told to skip it.
         kwargs["_skip_mcp_handler"] = True
     else:
@@ -44,7 +54,24 @@ def litellm_kwargs(call: ModelCall) -> dict[str, Any]:
     if call.stream:
         kwargs["stream"] = True
         kwargs["stream_options"] = {"include_usage": True}
+    if provider == "anthropic":
+        with_cache_marks(kwargs, call.options.get("prompt_cache"))
     return kwargs
+
+
+def litellm_messages(messages: list[Message], provider: str) -> list[Message]:
+    """The transcript without the keys litellm would forward to a provider that refuses them.
+
+    ``thinking_blocks`` stay for Anthropic, where litellm sends them back as blocks.
+    """
+    extras = _EXTRAS_KEPT_FOR.get(provider, frozenset())
+    dropped = [key for key in TRANSCRIPT_EXTRAS if key not in extras]
+    return [
+        {k: v for k, v in message.items() if k not in dropped}
+        if any(key in message for key in dropped)
+        else message
+        for message in messages
+    ]
 
 
 def _sampling(call: ModelCall, supported: Collection[str] | None) -> dict[str, Any]:

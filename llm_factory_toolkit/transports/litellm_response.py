@@ -1,4 +1,7 @@
-"""Reading litellm's answers (whole or streamed) into the toolkit's neutral shapes."""
+"""Reading Chat Completions answers (whole or streamed) into the toolkit's neutral shapes.
+
+litellm's answers and the ``openai`` SDK's have the same shape, so both routes read them here.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from ..pipeline.assembly import new_tool_call_id
 from ..pipeline.context import ModelResponse
 from ..tools.models import Message, Usage
 from .base import StreamDelta, ToolCallDelta
+from .thinking_blocks import plain_blocks
 
 
 def model_response_from(response: Any, *, model: str) -> ModelResponse:
@@ -37,6 +41,9 @@ def assistant_message_from(message: Any) -> Message:
     tool_calls = getattr(message, "tool_calls", None)
     if tool_calls:
         result["tool_calls"] = [_message_call(call) for call in tool_calls]
+    thinking = plain_blocks(getattr(message, "thinking_blocks", None))
+    if thinking:
+        result["thinking_blocks"] = thinking
     return result
 
 
@@ -101,4 +108,12 @@ def usage_from(usage: Any, cost: Any) -> Usage | None:
         reasoning_tokens=getattr(completion_details, "reasoning_tokens", 0) or 0,
         cost_usd=float(cost) if isinstance(cost, int | float) else None,
         calls=1,
+        cache_write_input_tokens=_cache_writes(usage, prompt_details),
     )
+
+
+def _cache_writes(usage: Any, prompt_details: Any) -> int:
+    """Prompt tokens written to the cache (litellm reports Anthropic's beside the details)."""
+    found = getattr(usage, "cache_creation_input_tokens", None)
+    found = found or getattr(prompt_details, "cache_creation_tokens", None)
+    return found if isinstance(found, int) else 0

@@ -19,6 +19,7 @@ from .litellm_loader import load_litellm_async
 from .litellm_no_resend import acompletion_without_resend
 from .litellm_request import litellm_kwargs, provider_and_name
 from .litellm_response import delta_from_chunk, model_response_from
+from .thinking_blocks import ThinkingCollector
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall, ModelResponse
@@ -53,13 +54,16 @@ class LiteLLMTransport(Transport):
                 kwargs,
                 release=_close_stream,
             )
+        thinking = ThinkingCollector()
         try:
             while True:
                 with errors:
-                    delta = await loop.run(_next_delta, chunks)
+                    delta = await loop.run(_next_delta, chunks, thinking)
                 if delta is None:
-                    return
+                    break
                 yield delta
+            if thinking.blocks:
+                yield StreamDelta(message_extras=thinking.extras())
         finally:
             with anyio.CancelScope(shield=True):
                 await loop.run(chunks.aclose)
@@ -93,11 +97,14 @@ async def _close_stream(chunks: Any) -> None:
     await chunks.aclose()
 
 
-async def _next_delta(chunks: Any) -> StreamDelta | None:
+async def _next_delta(chunks: Any, thinking: ThinkingCollector) -> StreamDelta | None:
     try:
         chunk = await chunks.__anext__()
     except StopAsyncIteration:
         return None
+    choices = getattr(chunk, "choices", None)
+    if choices:
+        thinking.add(getattr(choices[0].delta, "thinking_blocks", None))
     return delta_from_chunk(chunk)
 
 

@@ -13,12 +13,14 @@ Chat Completions                            Responses input
 ``{"type": "file", "file": {...}}`` part    ``{"type": "input_file", ...}``
 ``assistant`` text                          ``{"role": "assistant", "content": text}``
 ``assistant`` ``tool_calls[i]``             ``{"type": "function_call", "call_id", ...}``
+``assistant`` ``reasoning_items``           the reasoning items, as received, first
 ``tool`` message                            ``{"type": "function_call_output", ...}``
 ``{"type": "function", "function": ...}``   ``{"type": "function", "name", ..., "strict"}``
 ==========================================  ==============================================
 
-Function-call items are sent without the ``fc_...`` item ids of the answer they came from:
-ids would tie them to reasoning items the stateless transcript does not keep.
+Reasoning items go back across tool rounds as the answer gave them (with their
+``encrypted_content`` when the request had ``store=False``: see ``responses_request``).
+Function-call items are sent without the ``fc_...`` item ids of the answer they came from.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def _items_of(message: Message) -> Iterator[dict[str, Any]]:
 
 
 def _assistant_items(message: Message) -> Iterator[dict[str, Any]]:
+    yield from message.get("reasoning_items") or ()
     text = text_of(message.get("content"))
     if text:
         yield {"role": "assistant", "content": text}

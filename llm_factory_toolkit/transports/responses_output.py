@@ -7,7 +7,8 @@ Responses output                                ``ModelResponse``
 ``output_text`` annotations (citations)         ``metadata["annotations"]``
 ``refusal`` parts                               ``metadata["refusal"]``
 ``function_call`` item                          ``message["tool_calls"][i]`` (id = call_id)
-``reasoning`` item                              ``metadata["reasoning"]``
+``reasoning`` item                              ``message["reasoning_items"]`` (sent back)
+                                                and ``metadata["reasoning"]``
 ``web_search_call`` / ``file_search_call``      ``metadata["web_search_calls"]`` / ``...``
 any other item (hosted tools)                   ``metadata["output_items"]``
 ``usage``                                       ``Usage`` (cached and reasoning included)
@@ -56,6 +57,7 @@ def model_response_from(response: Any) -> ModelResponse:
     message: Message = {"role": "assistant", "content": "".join(texts) or None}
     if calls:
         message["tool_calls"] = calls
+    message.update(reasoning_extras(response) or {})
     return ModelResponse(
         message=message,
         usage=usage_from(response.usage),
@@ -65,6 +67,12 @@ def model_response_from(response: Any) -> ModelResponse:
         provider=PROVIDER,
         metadata=metadata_of(response),
     )
+
+
+def reasoning_extras(response: Any) -> dict[str, Any] | None:
+    """The reasoning items to keep on the assistant message and send back next round."""
+    items = [_plain(item) for item in response.output or () if item.type == "reasoning"]
+    return {"reasoning_items": items} if items else None
 
 
 def _tool_call(item: Any) -> dict[str, Any]:
@@ -174,6 +182,7 @@ class StreamReader:
             response_id=response.id,
             response_model=response.model,
             metadata=metadata_of(response) or None,
+            message_extras=reasoning_extras(response),
         )
 
     def _failure(self, event: Any) -> ProviderError:

@@ -4,28 +4,24 @@ Provider options split three ways: the client's own (key, base URL, timeout, ret
 organization) configure the ``AsyncOpenAI`` client; options ``responses.create`` accepts pass
 through unchanged (``top_p``, ``store``, ``metadata``, ``extra_headers``, ...), with the Chat
 Completions names ``max_tokens`` / ``max_completion_tokens`` read as ``max_output_tokens``;
-anything else (a litellm-only option such as ``drop_params``) is dropped with a warning,
-because the same options may be meant for other models on the litellm route.
+anything else is dropped with a warning (``sdk_clients.accepted_options``).
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .model_capabilities import Sampling, supported_sampling
+from .model_capabilities import Sampling, is_openai_reasoning_model, supported_sampling
 from .responses_convert import function_tools, input_items, text_format, tool_choice
+from .sdk_clients import accepted_options, parameters_of
 
 if TYPE_CHECKING:
     from ..pipeline.context import ModelCall
 
-CLIENT_OPTIONS = frozenset(
-    {"api_key", "api_base", "base_url", "timeout", "max_retries", "num_retries", "organization"}
-)
 _ALIASES = {"max_tokens": "max_output_tokens", "max_completion_tokens": "max_output_tokens"}
+_ENCRYPTED = "reasoning.encrypted_content"
 _SET_HERE = frozenset({"model", "input", "stream"})
 
 
@@ -43,6 +39,7 @@ def responses_kwargs(call: ModelCall) -> dict[str, Any]:
     if text is not None:
         kwargs["text"] = {**(kwargs.get("text") or {}), **text}
     _add_sampling(kwargs, call)
+    _ask_for_encrypted_reasoning(kwargs, call)
     if call.stream:
         kwargs["stream"] = True
     return kwargs
@@ -57,6 +54,15 @@ def _add_tools(kwargs: dict[str, Any], tools: list[dict[str, Any]]) -> None:
     kwargs["tools"] = converted
     if "tool_choice" in kwargs:
         kwargs["tool_choice"] = tool_choice(kwargs["tool_choice"])
+
+
+def _ask_for_encrypted_reasoning(kwargs: dict[str, Any], call: ModelCall) -> None:
+    """Unstored reasoning can only go back encrypted: ask for it on reasoning calls."""
+    reasoning = call.reasoning_effort is not None or is_openai_reasoning_model(call.model)
+    if kwargs.get("store") is False and reasoning:
+        include = list(kwargs.get("include") or [])
+        if _ENCRYPTED not in include:
+            kwargs["include"] = [*include, _ENCRYPTED]
 
 
 def _add_sampling(kwargs: dict[str, Any], call: ModelCall) -> None:
@@ -86,28 +92,17 @@ def sampling_options(call: ModelCall) -> dict[str, Any]:
 
 def request_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """The provider options ``responses.create`` accepts; warns about the ones it drops."""
-    accepted, dropped = {}, []
-    known = _create_parameters()
-    for name, value in options.items():
-        target = _ALIASES.get(name, name)
-        if name in CLIENT_OPTIONS or name in _SET_HERE:
-            continue
-        if target in known:
-            accepted[target] = value
-        else:
-            dropped.append(name)
-    if dropped:
-        warnings.warn(
-            f"the OpenAI Responses API does not accept {', '.join(sorted(dropped))}; "
-            "dropped for this call",
-            UserWarning,
-            stacklevel=2,
-        )
-    return accepted
+    return accepted_options(
+        options,
+        _create_parameters(),
+        api="OpenAI Responses API",
+        aliases=_ALIASES,
+        set_here=_SET_HERE,
+    )
 
 
 @functools.cache
 def _create_parameters() -> frozenset[str]:
     from openai.resources.responses import AsyncResponses
 
-    return frozenset(inspect.signature(AsyncResponses.create).parameters) - {"self"}
+    return parameters_of(AsyncResponses.create)

@@ -1,7 +1,8 @@
-"""Clients aimed at the loopback server over both wire formats litellm speaks here.
+"""Clients aimed at the loopback server over two wire formats, on two routes each.
 
-``wire`` is ``"chat"`` (litellm ``openai/<name>`` against an OpenAI-compatible server: the
-Chat Completions format) or ``"anthropic"`` (litellm ``anthropic/<name>``: Anthropic Messages).
+``wire`` is ``"chat"`` (``openai/<name>`` against an OpenAI-compatible server: the Chat
+Completions format) or ``"anthropic"`` (``anthropic/<name>``: Anthropic Messages). ``route`` is
+``"native"`` (the openai and anthropic SDKs) or ``"litellm"``: every test runs on both.
 """
 
 from __future__ import annotations
@@ -25,13 +26,19 @@ def wire(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(params=["native", "litellm"])
+def route(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def client_for(server: LoopbackLLMServer, wire: str) -> ClientFor:
-    """Builds clients for the ``wire`` under test; SDK-level retries are off, and no
-    ``max_tokens`` is sent unless a test gives one."""
+def client_for(server: LoopbackLLMServer, wire: str, route: str) -> ClientFor:
+    """Builds clients for the ``wire`` and ``route`` under test; SDK-level retries are off,
+    and no ``max_tokens`` is sent unless a test gives one."""
 
     def build(**options: Any) -> LLMClient:
         options.setdefault("max_tokens", None)
+        options.setdefault("route", route)
         return loopback_client(server, MODELS[wire], **options)
 
     return build

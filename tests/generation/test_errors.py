@@ -93,6 +93,7 @@ async def test_litellm_failures_are_mapped(
     client_for: ClientFor,
     server: LoopbackLLMServer,
     wire: str,
+    route: str,
     stream: bool,
     turn: Turn,
     kind: type[ProviderError],
@@ -112,7 +113,7 @@ async def test_litellm_failures_are_mapped(
         assert error.model == MODELS[wire] and MODELS[wire] in str(error)
         assert not isinstance(error.__cause__, ProviderError)
     else:
-        assert kind is MalformedResponseError and stream
+        assert kind is MalformedResponseError and (stream or route == "native")
 
 
 async def test_connection_refused(wire: str) -> None:
@@ -122,7 +123,8 @@ async def test_connection_refused(wire: str) -> None:
     base = f"http://127.0.0.1:{port}" + ("" if wire == "anthropic" else "/v1")
     client = LLMClient(model=MODELS[wire], api_key="test", api_base=base, max_retries=0)
     with pytest.raises(ProviderConnectionError) as caught:
-        await client.generate(input="hi")
+        async with client:
+            await client.generate(input="hi")
     assert caught.value.status_code is None and caught.value.__cause__ is not None
 
 

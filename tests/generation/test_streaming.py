@@ -174,8 +174,8 @@ class Baseline:
     """Threads and loop-thread tasks once a stream has warmed everything up."""
 
     def __init__(self) -> None:
+        self.tasks = litellm_loop_tasks()  # starts the loop thread if no route did yet
         self.threads = threading.active_count()
-        self.tasks = litellm_loop_tasks()
 
     async def restored(self) -> None:
         await eventually(lambda: threading.active_count() <= self.threads)

@@ -1,8 +1,9 @@
 """Structured output: every ``response_format`` form, validation, re-asks, and tools first.
 
-End to end through litellm and the loopback server on both wires. On the Anthropic wire
+End to end through the loopback server on both wires and both routes. On the Anthropic wire
 litellm turns a JSON schema into a forced ``json_tool_call`` tool (the test model has no native
-structured output), so there the scripted model answers through that tool, as Claude would.
+structured output), so there the scripted model answers through that tool, as Claude would;
+the native route asks for the schema in ``output_config`` and the answer is JSON text.
 """
 
 from __future__ import annotations
@@ -51,9 +52,15 @@ SPEC_FORM = {"format": "json_schema", "json_schema": {"name": "person", "schema"
 BOB = {"name": "Bob", "age": 30, "home": {"city": "New York"}}
 
 
-def answer(wire: str, data: Any) -> Turn:
+@pytest.fixture
+def json_tool(wire: str, route: str) -> bool:
+    """Whether the structured answer comes through litellm's JSON tool (Anthropic, litellm)."""
+    return wire == "anthropic" and route == "litellm"
+
+
+def answer(json_tool: bool, data: Any) -> Turn:
     """The model's structured answer: JSON text, or litellm's JSON tool on Anthropic."""
-    if wire == "anthropic":
+    if json_tool:
         return ToolCalls([ToolCallSpec("json_tool_call", data)])
     return JSONReply(data)
 
@@ -75,10 +82,10 @@ async def test_json_object_mode(
 
 
 async def test_json_schema_dict_form_of_the_spec(
-    client_for: ClientFor, server: LoopbackLLMServer, wire: str
+    client_for: ClientFor, server: LoopbackLLMServer, wire: str, json_tool: bool
 ) -> None:
     """``{"format": "json_schema", ...}`` reaches the provider as a JSON schema."""
-    server.script(answer(wire, {"name": "Bob", "age": 30}))
+    server.script(answer(json_tool, {"name": "Bob", "age": 30}))
     result = await client_for().generate(input="Bob is 30.", response_format=SPEC_FORM)
     assert json.loads(result.content) == {"name": "Bob", "age": 30}
     body = server.requests[0].body
@@ -88,15 +95,17 @@ async def test_json_schema_dict_form_of_the_spec(
             "type": "json_schema",
             "json_schema": {"name": "person", "schema": PERSON_SCHEMA, "strict": False},
         }
+    elif not json_tool:
+        assert body["output_config"]["format"] == {"type": "json_schema", "schema": PERSON_SCHEMA}
     else:
         (tool,) = body["tools"]
         assert tool["name"] == "json_tool_call" and tool["input_schema"] == PERSON_SCHEMA
 
 
 async def test_pydantic_model_gives_a_validated_instance(
-    client_for: ClientFor, server: LoopbackLLMServer, wire: str
+    client_for: ClientFor, server: LoopbackLLMServer, wire: str, json_tool: bool
 ) -> None:
-    server.script(answer(wire, BOB))
+    server.script(answer(json_tool, BOB))
     result = await client_for().generate(input="Bob, 30, New York.", response_format=UserInfo)
     assert isinstance(result.content, UserInfo)
     assert result.content == UserInfo(name="Bob", age=30, home=Address(city="New York"))
@@ -109,10 +118,10 @@ async def test_pydantic_model_gives_a_validated_instance(
 
 
 async def test_streamed_structured_output(
-    client_for: ClientFor, server: LoopbackLLMServer, wire: str
+    client_for: ClientFor, server: LoopbackLLMServer, wire: str, json_tool: bool
 ) -> None:
     """The JSON text streams; the final chunk's result holds the instance."""
-    server.script(answer(wire, BOB))
+    server.script(answer(json_tool, BOB))
     stream = await client_for().generate(input="Bob", response_format=UserInfo, stream=True)
     chunks = [chunk async for chunk in stream]
     assert json.loads("".join(c.content for c in chunks)) == BOB
@@ -124,9 +133,9 @@ async def test_streamed_structured_output(
 
 
 async def test_an_invalid_answer_is_asked_again_with_the_errors(
-    client_for: ClientFor, server: LoopbackLLMServer, wire: str
+    client_for: ClientFor, server: LoopbackLLMServer, wire: str, json_tool: bool
 ) -> None:
-    server.script(answer(wire, {"name": "Bob", "home": {}}), answer(wire, BOB))
+    server.script(answer(json_tool, {"name": "Bob", "home": {}}), answer(json_tool, BOB))
     result = await client_for().generate(input="Bob", response_format=UserInfo)
     assert result.content.home.city == "New York"
     assert len(server.requests) == 2
@@ -177,7 +186,11 @@ async def weather_report(client_for: ClientFor, weather: ToolFactory) -> Generat
 
 
 async def test_tools_run_first_then_the_structured_answer(
-    client_for: ClientFor, server: LoopbackLLMServer, weather: ToolFactory, wire: str
+    client_for: ClientFor,
+    server: LoopbackLLMServer,
+    weather: ToolFactory,
+    wire: str,
+    json_tool: bool,
 ) -> None:
     """The model can call tools while a format is requested, then answers in JSON.
 
@@ -193,13 +206,18 @@ async def test_tools_run_first_then_the_structured_answer(
     first = server.requests[0].body
     assert first is not None
     names = [t.get("name") or t["function"]["name"] for t in first["tools"]]
-    assert names == ["get_weather"] and "tool_choice" not in first
+    assert names == ["get_weather"] and first.get("tool_choice") in (None, "auto", {"type": "auto"})
     assert ("response_format" in first) == (wire == "chat")
+    assert ("output_config" in first) == (wire == "anthropic" and not json_tool)
     assert '"celsius": 21' in sent_messages(server.requests[1].body)
 
 
 async def test_a_free_text_answer_after_tools_gets_one_final_request(
-    client_for: ClientFor, server: LoopbackLLMServer, weather: ToolFactory, wire: str
+    client_for: ClientFor,
+    server: LoopbackLLMServer,
+    weather: ToolFactory,
+    wire: str,
+    json_tool: bool,
 ) -> None:
     """After tools, a prose answer is followed by the request for the final structured one.
 
@@ -209,7 +227,7 @@ async def test_a_free_text_answer_after_tools_gets_one_final_request(
     server.script(
         ToolCalls([ToolCallSpec("get_weather", {"city": "Paris"})]),
         Text("It is 21 degrees in Paris."),
-        answer(wire, {"city": "Paris", "celsius": 21}),
+        answer(json_tool, {"city": "Paris", "celsius": 21}),
     )
     result = await weather_report(client_for, weather)
     assert result.content == Report(city="Paris", celsius=21)
@@ -217,6 +235,8 @@ async def test_a_free_text_answer_after_tools_gets_one_final_request(
     assert final is not None
     if wire == "chat":
         assert final["tool_choice"] == "none" and "response_format" in final
+    elif not json_tool:
+        assert final["tool_choice"] == {"type": "none"} and "output_config" in final
     else:
         assert final["tool_choice"] == {"name": "json_tool_call", "type": "tool"}
         assert {t["name"] for t in final["tools"]} == {"get_weather", "json_tool_call"}

@@ -1,4 +1,8 @@
-"""Fixtures for the Responses route: a client aimed at the loopback server, and a tool set."""
+"""Fixtures for the Responses route: a client aimed at the loopback server, and a tool set.
+
+OpenAI's models are sent with ``route="responses"``, the others with ``route="litellm"``, the
+route these tests compare the Responses API with.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pytest
 
 from llm_factory_toolkit import LLMClient, ToolFactory
 from llm_factory_toolkit.testing import LoopbackLLMServer
+from llm_factory_toolkit.transports.openai_responses import is_openai_model
 from tests.support import loopback_client, weather_factory
 
 MODEL = "openai/gpt-4o-mini"
@@ -44,6 +49,8 @@ async def client_for(server: LoopbackLLMServer) -> AsyncIterator[ClientFor]:
 
     def build(model: str = MODEL, **options: Any) -> LLMClient:
         options.setdefault("max_tokens", None)
+        # With an api_base, OpenAI's models would go to Chat Completions: ask for Responses.
+        options.setdefault("route", "responses" if is_openai_model(model) else "litellm")
         built.append(loopback_client(server, model, **options))
         return built[-1]
 

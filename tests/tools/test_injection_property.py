@@ -181,12 +181,13 @@ async def test_no_context_value_reaches_the_model_or_an_observer(
     client = loopback_client(
         server, model, tool_factory=leaking_tools(received), telemetry=telemetry
     )
-    with (
-        capture(client.events) as log,
-        debug_logs(through_structlog) as lines,
-        pytest.raises(LLMToolkitError) as raised,
-    ):
-        await client.generate(input="Check my account.", tool_execution_context=context)
+    async with client:  # each example may run on its own event loop: close on this one
+        with (
+            capture(client.events) as log,
+            debug_logs(through_structlog) as lines,
+            pytest.raises(LLMToolkitError) as raised,
+        ):
+            await client.generate(input="Check my account.", tool_execution_context=context)
 
     assert len(server.requests) == 3 and raised.value.transcript
     assert {name: received["inspect_account"][name] for name in context} == context
