@@ -30,7 +30,7 @@ from llm_factory_toolkit import (
     ToolExecutionResult,
     ToolFactory,
 )
-from llm_factory_toolkit.pipeline.events import ToolCallDenied as DeniedEvent
+from llm_factory_toolkit.events import ToolCallDenied as DeniedEvent
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
 
 ADMIN_ONLY = {"delete_customer"}

@@ -6,7 +6,21 @@ Importing the package is cheap: litellm, openai and OpenTelemetry's SDK load on 
 
 from __future__ import annotations
 
+from ._version import __version__ as __version__
 from .client import LLMClient as LLMClient
+from .core.calls import (
+    ModelCall as ModelCall,
+    ModelResponse as ModelResponse,
+    ToolCall as ToolCall,
+)
+from .core.results import (
+    GenerationResult as GenerationResult,
+    ParsedToolCall as ParsedToolCall,
+    StreamChunk as StreamChunk,
+    ToolExecutionResult as ToolExecutionResult,
+    ToolIntentOutput as ToolIntentOutput,
+    Usage as Usage,
+)
 from .exceptions import (
     AuthenticationError as AuthenticationError,
     BadRequestError as BadRequestError,
@@ -24,11 +38,6 @@ from .exceptions import (
     ToolError as ToolError,
     UnsupportedFeatureError as UnsupportedFeatureError,
 )
-from .pipeline.context import (
-    ModelCall as ModelCall,
-    ModelResponse as ModelResponse,
-    ToolCall as ToolCall,
-)
 from .telemetry.settings import Telemetry as Telemetry
 from .tools.base_tool import BaseTool as BaseTool
 from .tools.catalog import (
@@ -36,20 +45,10 @@ from .tools.catalog import (
     ToolCatalog as ToolCatalog,
     ToolCatalogEntry as ToolCatalogEntry,
 )
-from .tools.models import (
-    GenerationResult as GenerationResult,
-    ParsedToolCall as ParsedToolCall,
-    StreamChunk as StreamChunk,
-    ToolExecutionResult as ToolExecutionResult,
-    ToolIntentOutput as ToolIntentOutput,
-    Usage as Usage,
-)
 from .tools.registration import ToolRegistration as ToolRegistration
 from .tools.runtime import ToolRuntime as ToolRuntime
 from .tools.session import ToolSession as ToolSession
 from .tools.tool_factory import ToolFactory as ToolFactory
-
-__version__ = "1.0.0"
 
 __all__ = [
     "AuthenticationError",

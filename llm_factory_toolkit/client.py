@@ -7,12 +7,14 @@ import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Any, Literal, overload
 
+from .core.calls import GenerationContext, GenerationHandler, GenerationRequest
+from .core.results import GenerationResult, Message, StreamChunk, ToolIntentOutput
 from .exceptions import ConfigurationError
 from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
 from .middleware.context_merge import normalize_input
 from .pipeline.bus import EventBus
-from .pipeline.context import GenerationContext, GenerationHandler, GenerationRequest
 from .pipeline.hooks import HookRegistry
+from .pipeline.intents import execute_intents, intent_from, plan_tool_calls
 from .pipeline.loop import run_agent_loop
 from .pipeline.stack import Pipeline
 from .pipeline.streaming import emit_text, stream_chunks
@@ -20,8 +22,6 @@ from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
 from .tools.dispatch import execute_tool_call
 from .tools.dynamic_loading import prepare_dynamic_loading, session_for_run
-from .tools.intents import execute_intents, intent_from, plan_tool_calls
-from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutput
 from .tools.registration import ToolRegistration
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from .pipeline.events import (
+from .core.events import (
     ALL_EVENT_TYPES,
     Event,
     GenerationFailed,

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .tools.models import ToolExecutionResult
+    from .core.results import ToolExecutionResult
 
 
 class LLMToolkitError(Exception):

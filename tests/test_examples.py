@@ -12,6 +12,7 @@ EXAMPLES = Path(__file__).parents[1] / "examples"
 
 def run_example(name: str) -> str:
     env = {k: v for k, v in os.environ.items() if k != "LLM_MODEL"}
+    env["PYTHONPATH"] = str(EXAMPLES.parent)  # the tree under test, whatever is installed
     completed = subprocess.run(
         [sys.executable, str(EXAMPLES / name)],
         capture_output=True,

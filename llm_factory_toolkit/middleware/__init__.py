@@ -27,6 +27,7 @@ from .hooks import HooksMiddleware
 from .logging import LoggingMiddleware
 from .metrics import MetricsMiddleware
 from .mock import MockToolsMiddleware
+from .observability import observability_middleware
 from .routing import ProviderRoutingMiddleware
 from .search_tools import SearchToolsMiddleware
 from .structured_output import StructuredOutputMiddleware
@@ -56,7 +57,7 @@ def default_middleware(
 ) -> list[object]:
     """A fresh default stack, outermost first."""
     return [
-        *(telemetry or Telemetry()).middleware(),
+        *observability_middleware(telemetry),
         ContextMergeMiddleware(),
         StructuredOutputMiddleware(),
         ToolVisibilityMiddleware(),

@@ -22,7 +22,7 @@ from ..log import library_logger
 from ..telemetry.attributes import error_type
 
 if TYPE_CHECKING:
-    from ..pipeline.context import (
+    from ..core.calls import (
         GenerationContext,
         GenerationHandler,
         ModelCall,
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         ToolCall,
         ToolHandler,
     )
-    from ..tools.models import GenerationResult, ToolExecutionResult, Usage
+    from ..core.results import GenerationResult, ToolExecutionResult, Usage
 
 
 class LoggingMiddleware:

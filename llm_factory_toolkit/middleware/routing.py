@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..pipeline.context import ModelCall, ModelHandler, ModelResponse
+from ..core.calls import ModelCall, ModelHandler, ModelResponse
 from ..transports.base import Transport
 from ..transports.openai_responses import OpenAIResponsesTransport, is_openai_model
 

@@ -43,7 +43,7 @@ from ..telemetry.settings import capture_content_from_env
 if TYPE_CHECKING:
     from opentelemetry.trace import Span, Tracer, TracerProvider
 
-    from ..pipeline.context import (
+    from ..core.calls import (
         GenerationContext,
         GenerationHandler,
         ModelCall,
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
         ToolCall,
         ToolHandler,
     )
-    from ..tools.models import GenerationResult, ToolExecutionResult
+    from ..core.results import GenerationResult, ToolExecutionResult
 
 SCOPE = "llm_factory_toolkit"
 """The instrumentation scope name of every span and metric the toolkit records."""
@@ -83,7 +83,7 @@ class TracingMiddleware:
         if self._tracer is None:
             from opentelemetry import trace
 
-            from .. import __version__
+            from .._version import __version__
 
             self._tracer = trace.get_tracer(SCOPE, __version__, tracer_provider=self._provider)
         return self._tracer

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from ..tools.models import ToolExecutionResult
-    from .context import ModelCall, ModelResponse, ToolCall
+    from ..core.calls import ModelCall, ModelResponse, ToolCall
+    from ..core.results import ToolExecutionResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -18,9 +18,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
-from ..tools.models import GenerationResult, ToolExecutionResult
-from . import observed
-from .context import (
+from ..core import observed
+from ..core.calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
@@ -29,6 +28,7 @@ from .context import (
     ToolCall,
     ToolHandler,
 )
+from ..core.results import GenerationResult, ToolExecutionResult
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -19,7 +19,7 @@ from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from dataclasses import dataclass
 from typing import Any
 
-from ..tools.models import GenerationResult, StreamChunk
+from ..core.results import GenerationResult, StreamChunk
 
 
 class _TextDelta:

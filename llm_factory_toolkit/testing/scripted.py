@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import anyio
 
+from ..core.calls import ModelCall, ModelResponse
+from ..core.results import Message, Usage as TokenUsage
 from ..exceptions import MalformedResponseError, ProviderError
-from ..pipeline.context import ModelCall, ModelResponse
-from ..tools.models import Message, Usage as TokenUsage
 from ..transports.base import StreamDelta, ToolCallDelta, Transport
 from ..transports.errors import provider_error_from
 from .script import Fail, JSONReply, Malformed, Stall, Text, ToolCalls, Truncated, Turn, Usage

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from ..core import observed
+from ..core.calls import ToolCall
+from ..core.observed import error_result
+from ..core.results import ToolExecutionResult
 from ..exceptions import SkipToolCall
 from ..log import log
-from ..pipeline import observed
-from ..pipeline.context import ToolCall
-from ..pipeline.observed import error_result
 from .base_tool import mock_stub
 from .injection import Handler, injected_values, redact
-from .models import ToolExecutionResult
 from .schema import ArgumentsError
 
 if TYPE_CHECKING:

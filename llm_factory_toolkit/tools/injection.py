@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ToolCall
+    from ..core.calls import ToolCall
     from .tool_factory import ToolFactory
 
 ALWAYS_OFFERED = ("tool_runtime", "tool_call_depth", "tool_session")

@@ -21,8 +21,8 @@ from typing import Any
 
 import anyio
 
-from ..pipeline.observed import error_result
-from .models import ToolExecutionResult
+from ..core.observed import error_result
+from ..core.results import ToolExecutionResult
 
 MAX_LENGTH = 500
 MAX_NODES = 200

@@ -22,7 +22,7 @@ from .litellm_loader import load_litellm
 from .model_capabilities import Sampling, supported_sampling
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall
+    from ..core.calls import ModelCall
 
 _NATIVE_FORMAT_PROVIDERS = frozenset({"openai", "azure"})
 

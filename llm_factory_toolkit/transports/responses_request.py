@@ -20,7 +20,7 @@ from .model_capabilities import Sampling, supported_sampling
 from .responses_convert import function_tools, input_items, text_format, tool_choice
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall
+    from ..core.calls import ModelCall
 
 CLIENT_OPTIONS = frozenset(
     {"api_key", "api_base", "base_url", "timeout", "max_retries", "num_retries", "organization"}

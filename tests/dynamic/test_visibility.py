@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from llm_factory_toolkit import LLMClient, ToolFactory, ToolSession
-from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
     ScriptedTransport,
     Text,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from llm_factory_toolkit import LLMClient, ModelCall, ModelResponse, Usage
+from llm_factory_toolkit.core.calls import ModelHandler
 from llm_factory_toolkit.events import UsageRecorded
-from llm_factory_toolkit.pipeline.context import ModelHandler
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
     ScriptedTransport,

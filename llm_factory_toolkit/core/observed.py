@@ -13,9 +13,8 @@ import time
 from typing import TypedDict
 
 from ..exceptions import LLMToolkitError, SkipToolCall, ToolCallDenied
-from ..tools.models import GenerationResult, ToolExecutionResult
 from . import events as ev
-from .context import (
+from .calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
@@ -24,6 +23,7 @@ from .context import (
     ToolCall,
     ToolHandler,
 )
+from .results import GenerationResult, ToolExecutionResult
 
 
 async def generation(ctx: GenerationContext, handler: GenerationHandler) -> GenerationResult:

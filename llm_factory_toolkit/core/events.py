@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..tools.models import Usage
+from .results import Usage
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

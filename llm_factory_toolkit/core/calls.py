@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ..tools.models import GenerationResult, Message, ToolExecutionResult, Usage
+from .results import GenerationResult, Message, ToolExecutionResult, Usage
 
 if TYPE_CHECKING:
+    from ..pipeline.bus import EventBus
+    from ..pipeline.hooks import HookRegistry
+    from ..pipeline.stack import Pipeline
     from ..tools.session import ToolSession
     from ..tools.tool_factory import ToolFactory
     from ..transports.base import Transport
-    from .bus import EventBus
-    from .hooks import HookRegistry
-    from .stack import Pipeline
 
 
 def _empty() -> Mapping[str, Any]:
