@@ -1,11 +1,15 @@
 """The events observers can subscribe to (``client.events.subscribe(ToolCallFinished, fn)``).
 
-``ToolCallDenied`` here is the *event*; the exception a hook raises to deny a call is
-``llm_factory_toolkit.ToolCallDenied``.
+``ToolCallRejected`` is the event of a vetoed call; the exception a hook raises to veto one is
+``llm_factory_toolkit.ToolCallDenied``. The event's old name, ``ToolCallDenied``, still works
+here for one release, with a ``DeprecationWarning``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from .core.deprecation import renamed_names
 from .core.events import (
     ALL_EVENT_TYPES,
     Event,
@@ -16,9 +20,9 @@ from .core.events import (
     ModelCallFinished,
     ModelCallStarted,
     StreamChunkReceived,
-    ToolCallDenied,
     ToolCallFailed,
     ToolCallFinished,
+    ToolCallRejected,
     ToolCallRequested,
     ToolCallStarted,
     ToolsLoaded,
@@ -36,12 +40,16 @@ __all__ = [
     "ModelCallFinished",
     "ModelCallStarted",
     "StreamChunkReceived",
-    "ToolCallDenied",
     "ToolCallFailed",
     "ToolCallFinished",
+    "ToolCallRejected",
     "ToolCallRequested",
     "ToolCallStarted",
     "ToolsLoaded",
     "ToolsUnloaded",
     "UsageRecorded",
 ]
+
+if TYPE_CHECKING:
+    ToolCallDenied = ToolCallRejected
+__getattr__ = renamed_names(__name__, {"ToolCallDenied": ToolCallRejected})

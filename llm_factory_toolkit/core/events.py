@@ -129,7 +129,9 @@ class ToolCallFailed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ToolCallDenied(Event):
+class ToolCallRejected(Event):
+    """A hook or the visibility stage vetoed the call (it raised ``ToolCallDenied``)."""
+
     kind: Literal["tool_call.denied"] = "tool_call.denied"
     iteration: int
     tool_call_id: str
@@ -171,7 +173,7 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     ToolCallStarted,
     ToolCallFinished,
     ToolCallFailed,
-    ToolCallDenied,
+    ToolCallRejected,
     ToolsLoaded,
     ToolsUnloaded,
     UsageRecorded,

@@ -112,7 +112,7 @@ async def tool_call(call: ToolCall, handler: ToolHandler) -> ToolExecutionResult
     try:
         result = await handler(call)
     except ToolCallDenied as denial:
-        await _emit(call, ev.ToolCallDenied(**ids, reason=denial.reason))
+        await _emit(call, ev.ToolCallRejected(**ids, reason=denial.reason))
         return denied_result(call.name, denial.reason)
     except SkipToolCall as skip:
         result = skip.result

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from llm_factory_toolkit.testing.script import Text, ToolCalls, ToolCallSpec, Usage
+from llm_factory_toolkit.testing.script import Text, ToolCalls, ToolCallSpec, UsageSpec
 
 __all__ = ["Reply", "dumps", "pieces", "sse"]
 
@@ -38,7 +38,7 @@ class Reply:
         return self.turn.calls if isinstance(self.turn, ToolCalls) else []
 
     @property
-    def usage(self) -> Usage:
+    def usage(self) -> UsageSpec:
         """The token counts to report."""
         return self.turn.usage
 

@@ -70,4 +70,4 @@ async def test_browse_load_use_unload(
 
     assert [e.tool_names for e in log.of(ev.ToolsLoaded)] == [("send_sms",)]
     assert [e.tool_names for e in log.of(ev.ToolsUnloaded)] == [("send_sms",)]
-    assert [e.tool_name for e in log.of(ev.ToolCallDenied)] == ["get_secret"]
+    assert [e.tool_name for e in log.of(ev.ToolCallRejected)] == ["get_secret"]

@@ -18,7 +18,7 @@ from llm_factory_toolkit.testing import (
     Text,
     ToolCalls,
     ToolCallSpec,
-    Usage as Tokens,
+    UsageSpec as Tokens,
     capture_events,
 )
 from llm_factory_toolkit.transports import cost

@@ -251,7 +251,7 @@ async def test_a_before_hook_denies_and_an_after_hook_transforms(
     results = tool_results(server.requests[1])
     assert status_of(results["call_d"]) == "denied" and "admins only" in results["call_d"]
     assert results["call_w"] == "ALICE"
-    (denied,) = log.of(ev.ToolCallDenied)
+    (denied,) = log.of(ev.ToolCallRejected)
     assert (denied.tool_name, denied.reason) == ("delete_account", "admins only")
 
 

@@ -146,7 +146,7 @@ async def test_executed_intents_meet_the_hooks_and_mock_mode() -> None:
     assert json.loads(messages[0]["content"])["status"] == "denied"
     assert messages[1]["content"] == "Mocked execution for tool 'update_crm'."
     assert "Failed to serialise arguments" in messages[2]["content"]
-    assert [e.tool_call_id for e in log.of(ev.ToolCallDenied)] == ["c1"]
+    assert [e.tool_call_id for e in log.of(ev.ToolCallRejected)] == ["c1"]
 
 
 async def test_executing_intents_needs_a_tool_factory() -> None:
