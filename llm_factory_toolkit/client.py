@@ -16,7 +16,7 @@ from .pipeline.bus import EventBus
 from .pipeline.hooks import HookRegistry
 from .pipeline.intents import execute_intents, intent_from, plan_tool_calls
 from .pipeline.loop import run_agent_loop
-from .pipeline.stack import Pipeline
+from .pipeline.stack import Middleware, Pipeline
 from .pipeline.streaming import emit_text, stream_chunks
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
@@ -38,10 +38,13 @@ class LLMClient:
             file in the working directory or above is read, never overriding the environment).
         tool_factory: The tools the model may call.
         middleware: Extra stages, placed outside (before) the default stack.
-        stack: Replaces the default stack entirely (see ``middleware.default_middleware``).
+        stack: Replaces the default stack entirely; start from ``default_middleware()`` and
+            edit it by class (``stack.insert_after(HooksMiddleware, Audit())``).
         transport: Sends every model call with this transport instead of routing by model.
         telemetry: Tracing, metrics and content-capture settings of the default stack
             (``Telemetry``); by default OpenTelemetry's global providers, no content.
+            ``transport`` and ``telemetry`` configure the default stack: with ``stack=``
+            they are a ``ConfigurationError`` (pass them to ``default_middleware``).
         max_tool_iterations: Default cap on tool rounds per generation.
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
@@ -55,8 +58,8 @@ class LLMClient:
         api_key: str | None = None,
         tool_factory: ToolFactory | None = None,
         *,
-        middleware: Sequence[object] = (),
-        stack: Sequence[object] | None = None,
+        middleware: Sequence[Middleware] = (),
+        stack: Sequence[Middleware] | None = None,
         transport: Transport | None = None,
         telemetry: Telemetry | None = None,
         max_tool_iterations: int = 25,
@@ -65,6 +68,7 @@ class LLMClient:
         **provider_options: Any,
     ) -> None:
         load_dotenv_once()
+        _refuse_ignored_settings(stack, telemetry=telemetry, transport=transport)
         self.core_tools = prepare_dynamic_loading(tool_factory, core_tools, dynamic_tool_loading)
         self.dynamic_tool_loading = dynamic_tool_loading
         self.model = model
@@ -75,7 +79,7 @@ class LLMClient:
             self.provider_options["api_key"] = api_key
         self.hooks = HookRegistry()
         self.events = EventBus()
-        self._extra_middleware: list[object] = list(middleware)
+        self._extra_middleware: list[Middleware] = list(middleware)
         self._stack = (
             list(stack)
             if stack is not None
@@ -101,13 +105,13 @@ class LLMClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    def add_middleware(self, middleware: object) -> None:
+    def add_middleware(self, middleware: Middleware) -> None:
         """Add a stage outside the default stack, inside the stages added before it."""
         self._extra_middleware.append(middleware)
         self._pipeline = self._intent_pipeline = None
 
     @property
-    def middleware(self) -> tuple[object, ...]:
+    def middleware(self) -> tuple[Middleware, ...]:
         """The whole stack, outermost first."""
         return (*self._extra_middleware, *self._stack)
 
@@ -243,6 +247,16 @@ class LLMClient:
             bus=self.events,
             hooks=self.hooks,
             tool_factory=self.tool_factory,
+        )
+
+
+def _refuse_ignored_settings(stack: object, **defaults_only: object) -> None:
+    """``stack=`` replaces the default stack, so settings of the default stack would be lost."""
+    given = [name for name, value in defaults_only.items() if value is not None]
+    if stack is not None and given:
+        raise ConfigurationError(
+            f"{' and '.join(given)} configure the default stack, which stack= replaces; "
+            f"build the stack with default_middleware(...) instead"
         )
 
 

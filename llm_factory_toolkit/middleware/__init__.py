@@ -20,6 +20,7 @@ A custom stack is a list of these (and your own) in the order you want them to w
 
 from __future__ import annotations
 
+from ..pipeline.editable_stack import MiddlewareStack
 from ..telemetry.settings import Telemetry
 from .context_merge import ContextMergeMiddleware
 from .dispatch import dispatch_model_call
@@ -54,16 +55,18 @@ __all__ = [
 
 def default_middleware(
     *, routing: ProviderRoutingMiddleware | None = None, telemetry: Telemetry | None = None
-) -> list[object]:
-    """A fresh default stack, outermost first."""
-    return [
-        *observability_middleware(telemetry),
-        ContextMergeMiddleware(),
-        StructuredOutputMiddleware(),
-        ToolVisibilityMiddleware(),
-        HooksMiddleware(),
-        MockToolsMiddleware(),
-        UsageMiddleware(),
-        routing or ProviderRoutingMiddleware(),
-        SearchToolsMiddleware(),
-    ]
+) -> MiddlewareStack:
+    """A fresh default stack, outermost first; edit it by class (``MiddlewareStack``)."""
+    return MiddlewareStack(
+        [
+            *observability_middleware(telemetry),
+            ContextMergeMiddleware(),
+            StructuredOutputMiddleware(),
+            ToolVisibilityMiddleware(),
+            HooksMiddleware(),
+            MockToolsMiddleware(),
+            UsageMiddleware(),
+            routing or ProviderRoutingMiddleware(),
+            SearchToolsMiddleware(),
+        ]
+    )

@@ -6,13 +6,14 @@ helpers, below the pipeline) never imports the stages that use it.
 
 from __future__ import annotations
 
+from ..pipeline.stack import Middleware
 from ..telemetry.settings import Telemetry
 from .logging import LoggingMiddleware
 from .metrics import MetricsMiddleware
 from .tracing import TracingMiddleware
 
 
-def observability_middleware(telemetry: Telemetry | None = None) -> list[object]:
+def observability_middleware(telemetry: Telemetry | None = None) -> list[Middleware]:
     """The observability stages, outermost first: tracing, logging, metrics."""
     settings = telemetry or Telemetry()
     return [

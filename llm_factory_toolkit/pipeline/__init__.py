@@ -14,22 +14,34 @@ from ..core.calls import (
     ToolHandler,
 )
 from .bus import EventBus
+from .editable_stack import MiddlewareStack
 from .hooks import HookRegistry
-from .stack import Middleware, Pipeline, build_onion
+from .stack import (
+    GenerationMiddleware,
+    Middleware,
+    ModelCallMiddleware,
+    Pipeline,
+    ToolCallMiddleware,
+    build_onion,
+)
 
 __all__ = [
     "EventBus",
     "GenerationContext",
     "GenerationHandler",
+    "GenerationMiddleware",
     "GenerationRequest",
     "HookRegistry",
     "Middleware",
+    "MiddlewareStack",
     "ModelCall",
+    "ModelCallMiddleware",
     "ModelHandler",
     "ModelResponse",
     "Pipeline",
     "RequestedToolCall",
     "ToolCall",
+    "ToolCallMiddleware",
     "ToolHandler",
     "build_onion",
 ]
