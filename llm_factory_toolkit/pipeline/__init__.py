@@ -1,4 +1,9 @@
-"""The pipeline spine: context values, the onion builder, the agent loop, events and hooks."""
+"""The pipeline spine: context values, the onion builder, the agent loop, events and hooks.
+
+The types a custom stage or hook is written against live here: ``Middleware`` (and its three
+one-level protocols), the handler aliases ``GenerationHandler`` / ``ModelHandler`` /
+``ToolHandler`` its ``call_next`` has, and the hook aliases the ``client.hooks`` decorators check.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,13 @@ from ..core.calls import (
 )
 from .bus import EventBus
 from .editable_stack import MiddlewareStack
-from .hooks import HookRegistry
+from .hooks import (
+    AfterModelHook,
+    AfterToolHook,
+    BeforeModelHook,
+    BeforeToolHook,
+    HookRegistry,
+)
 from .stack import (
     GenerationMiddleware,
     Middleware,
@@ -26,6 +37,10 @@ from .stack import (
 )
 
 __all__ = [
+    "AfterModelHook",
+    "AfterToolHook",
+    "BeforeModelHook",
+    "BeforeToolHook",
     "EventBus",
     "GenerationContext",
     "GenerationHandler",

@@ -1,0 +1,37 @@
+"""Mistakes mypy must catch; each marked line carries the error code it must raise."""
+
+from __future__ import annotations
+
+from llm_factory_toolkit import LLMClient, ModelCall, ToolCall
+from llm_factory_toolkit.pipeline import ModelHandler
+
+client = LLMClient()
+
+
+def wrong_count(call: ToolCall, extra: int) -> None: ...
+
+
+def wrong_kind(call: ModelCall) -> None: ...
+
+
+def wrong_after(call: ToolCall) -> None: ...
+
+
+client.hooks.before_tool_call(wrong_count)  # E: type-var
+client.hooks.before_tool_call(wrong_kind)  # E: type-var
+client.hooks.after_tool_call(wrong_after)  # E: type-var
+
+
+class Misspelt:
+    async def wrap_tool_calls(self, call: ToolCall, call_next: object) -> object:
+        return None
+
+
+class WrongSignature:
+    async def wrap_model_call(self, call: ToolCall, call_next: ModelHandler) -> None:
+        return None
+
+
+LLMClient(middleware=[Misspelt()])  # E: list-item
+LLMClient(stack=[WrongSignature()])  # E: list-item
+client.add_middleware(Misspelt())  # E: arg-type
