@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from typing import Any, Literal, overload
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from .core.calls import GenerationContext, GenerationHandler, GenerationRequest
 from .core.results import GenerationResult, Message, StreamChunk, ToolIntentOutput
+from .core.typed_content import checked_content
 from .exceptions import ConfigurationError
 from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
 from .middleware.context_merge import normalize_input
@@ -26,7 +28,11 @@ from .tools.registration import ToolRegistration
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 DEFAULT_MODEL = "openai/gpt-4o-mini"
+ModelT = TypeVar("ModelT", bound="BaseModel")
 
 
 class LLMClient:
@@ -162,30 +168,93 @@ class LLMClient:
 
     @overload
     async def generate(
-        self, input: Any, model: str | None = ..., *, stream: Literal[False] = ..., **options: Any
-    ) -> GenerationResult: ...
-
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: type[ModelT],
+        stream: Literal[False] = ...,
+        **options: Any,
+    ) -> GenerationResult[ModelT]: ...
     @overload
     async def generate(
-        self, input: Any, model: str | None = ..., *, stream: Literal[True], **options: Any
-    ) -> AsyncGenerator[StreamChunk, None]: ...
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: Mapping[str, Any],
+        stream: Literal[False] = ...,
+        **options: Any,
+    ) -> GenerationResult[str]: ...
+    @overload
+    async def generate(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: None = ...,
+        stream: Literal[False] = ...,
+        **options: Any,
+    ) -> GenerationResult[str | None]: ...
+    @overload
+    async def generate(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: type[ModelT],
+        stream: Literal[True],
+        **options: Any,
+    ) -> AsyncGenerator[StreamChunk[ModelT], None]: ...
+    @overload
+    async def generate(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: Mapping[str, Any],
+        stream: Literal[True],
+        **options: Any,
+    ) -> AsyncGenerator[StreamChunk[str], None]: ...
+    @overload
+    async def generate(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: None = ...,
+        stream: Literal[True],
+        **options: Any,
+    ) -> AsyncGenerator[StreamChunk[str | None], None]: ...
 
     async def generate(
-        self, input: Any, model: str | None = None, *, stream: bool = False, **options: Any
-    ) -> GenerationResult | AsyncGenerator[StreamChunk, None]:
+        self,
+        input: Any,
+        model: str | None = None,
+        *,
+        response_format: type[BaseModel] | Mapping[str, Any] | None = None,
+        stream: bool = False,
+        **options: Any,
+    ) -> GenerationResult[Any] | AsyncGenerator[StreamChunk[Any], None]:
         """Generate a reply to ``input`` (messages, or a string), running tools as asked.
 
+        The result's content is typed by ``response_format``: a Pydantic class ``Ticket``
+        gives ``GenerationResult[Ticket]`` (a validated instance, else
+        ``StructuredOutputError``), a JSON-schema or JSON-mode dict gives
+        ``GenerationResult[str]`` (valid JSON text), none gives ``GenerationResult[str | None]``.
         Keyword options: ``temperature``, ``max_output_tokens``, ``reasoning_effort``,
-        ``response_format``, ``use_tools``, ``tool_execution_context``, ``mock_tools``,
-        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``; any other
-        keyword is forwarded to the provider. With ``stream=True`` an async generator of
-        ``StreamChunk`` is returned; its last chunk carries the whole result.
+        ``use_tools``, ``tool_execution_context``, ``mock_tools``, ``web_search``,
+        ``file_search``, ``tool_session``, ``max_tool_iterations``; any other keyword is
+        forwarded to the provider. With ``stream=True`` an async generator of ``StreamChunk``
+        is returned; its last chunk carries the whole result.
         """
+        options["response_format"] = response_format
         ctx = self._new_context(self._request(input, model, stream, options))
+        run = partial(checked_content, partial(ctx.pipeline.run_generation, ctx), response_format)
         if stream:
             ctx.stream_sink = emit_text
-            return stream_chunks(lambda: ctx.pipeline.run_generation(ctx))
-        return await ctx.pipeline.run_generation(ctx)
+            return stream_chunks(run)
+        return await run()
 
     async def generate_tool_intent(
         self, input: Any, model: str | None = None, **options: Any

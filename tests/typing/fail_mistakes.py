@@ -35,3 +35,15 @@ class WrongSignature:
 LLMClient(middleware=[Misspelt()])  # E: list-item
 LLMClient(stack=[WrongSignature()])  # E: list-item
 client.add_middleware(Misspelt())  # E: arg-type
+
+
+async def wrong_content(client: LLMClient) -> None:
+    from pydantic import BaseModel
+
+    class Ticket(BaseModel):
+        title: str
+
+    result = await client.generate("x", response_format=Ticket)
+    print(result.content.priority)  # E: attr-defined
+    text = await client.generate("x")
+    text.content.upper()  # E: union-attr
