@@ -13,6 +13,10 @@ from .core.calls import (
     ModelResponse as ModelResponse,
     ToolCall as ToolCall,
 )
+from .core.options import (
+    GenerateOptions as GenerateOptions,
+    ProviderOptions as ProviderOptions,
+)
 from .core.results import (
     GenerationResult as GenerationResult,
     ParsedToolCall as ParsedToolCall,
@@ -55,6 +59,7 @@ __all__ = [
     "BadRequestError",
     "BaseTool",
     "ConfigurationError",
+    "GenerateOptions",
     "GenerationResult",
     "InMemoryToolCatalog",
     "LLMClient",
@@ -65,6 +70,7 @@ __all__ = [
     "ParsedToolCall",
     "ProviderConnectionError",
     "ProviderError",
+    "ProviderOptions",
     "ProviderTimeoutError",
     "RateLimitError",
     "ServerError",

@@ -9,6 +9,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from .core.calls import GenerationContext, GenerationHandler, GenerationRequest
+from .core.options import (
+    GENERATE_OPTIONS,
+    PROVIDER_OPTIONS,
+    GenerateOptions,
+    ProviderOptions,
+    refuse_unknown,
+)
 from .core.results import GenerationResult, Message, StreamChunk, ToolIntentOutput
 from .core.typed_content import checked_content
 from .exceptions import ConfigurationError
@@ -30,6 +37,7 @@ from .transports.base import Transport
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from typing_extensions import Unpack
 
 DEFAULT_MODEL = "openai/gpt-4o-mini"
 ModelT = TypeVar("ModelT", bound="BaseModel")
@@ -55,7 +63,9 @@ class LLMClient:
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
             meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest.
-        **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
+        **provider_options: Forwarded to the provider call: the keywords of
+            ``ProviderOptions`` (``api_base``, ``timeout``, ``num_retries``, ``top_p``, ...;
+            ``extra_body`` for anything else). Any other keyword is a ``TypeError``.
     """
 
     def __init__(
@@ -71,9 +81,10 @@ class LLMClient:
         max_tool_iterations: int = 25,
         core_tools: Sequence[str] | None = None,
         dynamic_tool_loading: bool = False,
-        **provider_options: Any,
+        **provider_options: Unpack[ProviderOptions],
     ) -> None:
         load_dotenv_once()
+        refuse_unknown(provider_options, PROVIDER_OPTIONS, "LLMClient")
         _refuse_ignored_settings(stack, telemetry=telemetry, transport=transport)
         self.core_tools = prepare_dynamic_loading(tool_factory, core_tools, dynamic_tool_loading)
         self.dynamic_tool_loading = dynamic_tool_loading
@@ -174,7 +185,7 @@ class LLMClient:
         *,
         response_format: type[ModelT],
         stream: Literal[False] = ...,
-        **options: Any,
+        **options: Unpack[GenerateOptions],
     ) -> GenerationResult[ModelT]: ...
     @overload
     async def generate(
@@ -184,7 +195,7 @@ class LLMClient:
         *,
         response_format: Mapping[str, Any],
         stream: Literal[False] = ...,
-        **options: Any,
+        **options: Unpack[GenerateOptions],
     ) -> GenerationResult[str]: ...
     @overload
     async def generate(
@@ -194,7 +205,7 @@ class LLMClient:
         *,
         response_format: None = ...,
         stream: Literal[False] = ...,
-        **options: Any,
+        **options: Unpack[GenerateOptions],
     ) -> GenerationResult[str | None]: ...
     @overload
     async def generate(
@@ -204,7 +215,7 @@ class LLMClient:
         *,
         response_format: type[ModelT],
         stream: Literal[True],
-        **options: Any,
+        **options: Unpack[GenerateOptions],
     ) -> AsyncGenerator[StreamChunk[ModelT], None]: ...
     @overload
     async def generate(
@@ -214,7 +225,7 @@ class LLMClient:
         *,
         response_format: Mapping[str, Any],
         stream: Literal[True],
-        **options: Any,
+        **options: Unpack[GenerateOptions],
     ) -> AsyncGenerator[StreamChunk[str], None]: ...
     @overload
     async def generate(
@@ -224,7 +235,7 @@ class LLMClient:
         *,
         response_format: None = ...,
         stream: Literal[True],
-        **options: Any,
+        **options: Unpack[GenerateOptions],
     ) -> AsyncGenerator[StreamChunk[str | None], None]: ...
 
     async def generate(
@@ -234,7 +245,7 @@ class LLMClient:
         *,
         response_format: type[BaseModel] | Mapping[str, Any] | None = None,
         stream: bool = False,
-        **options: Any,
+        **options: Unpack[GenerateOptions],
     ) -> GenerationResult[Any] | AsyncGenerator[StreamChunk[Any], None]:
         """Generate a reply to ``input`` (messages, or a string), running tools as asked.
 
@@ -242,14 +253,17 @@ class LLMClient:
         gives ``GenerationResult[Ticket]`` (a validated instance, else
         ``StructuredOutputError``), a JSON-schema or JSON-mode dict gives
         ``GenerationResult[str]`` (valid JSON text), none gives ``GenerationResult[str | None]``.
-        Keyword options: ``temperature``, ``max_output_tokens``, ``reasoning_effort``,
-        ``use_tools``, ``tool_execution_context``, ``mock_tools``, ``web_search``,
-        ``file_search``, ``tool_session``, ``max_tool_iterations``; any other keyword is
-        forwarded to the provider. With ``stream=True`` an async generator of ``StreamChunk``
-        is returned; its last chunk carries the whole result.
+        Keyword options are those of ``GenerateOptions`` (``temperature``, ``use_tools``,
+        ``tool_execution_context``, ``mock_tools``, ``web_search``, ...) and the provider
+        parameters of ``ProviderOptions`` (``top_p``, ``seed``, ``tool_choice``,
+        ``extra_body``, ...), which are forwarded. Any other keyword is a ``TypeError`` naming
+        the closest option, raised before any request. With ``stream=True`` an async
+        generator of ``StreamChunk`` is returned; its last chunk carries the whole result.
         """
-        options["response_format"] = response_format
-        ctx = self._new_context(self._request(input, model, stream, options))
+        request = self._request(
+            input, model, stream, {**options, "response_format": response_format}
+        )
+        ctx = self._new_context(request)
         run = partial(checked_content, partial(ctx.pipeline.run_generation, ctx), response_format)
         if stream:
             ctx.stream_sink = emit_text
@@ -257,7 +271,7 @@ class LLMClient:
         return await run()
 
     async def generate_tool_intent(
-        self, input: Any, model: str | None = None, **options: Any
+        self, input: Any, model: str | None = None, **options: Unpack[GenerateOptions]
     ) -> ToolIntentOutput:
         """Ask the model which tools it would call, without running any (approval flows).
 
@@ -267,7 +281,7 @@ class LLMClient:
         """
         if self._intent_pipeline is None:
             self._intent_pipeline = self._build_pipeline(plan_tool_calls)
-        ctx = self._new_context(self._request(input, model, False, options))
+        ctx = self._new_context(self._request(input, model, False, dict(options)))
         ctx.pipeline = self._intent_pipeline
         return intent_from(await ctx.pipeline.run_generation(ctx))
 
@@ -293,6 +307,7 @@ class LLMClient:
     def _request(
         self, input: Any, model: str | None, stream: bool, options: dict[str, Any]
     ) -> GenerationRequest:
+        refuse_unknown(options, GENERATE_OPTIONS, "LLMClient.generate")
         if self.dynamic_tool_loading and options.get("tool_session") is None:
             options["tool_session"] = session_for_run(self.core_tools)
         known = {name: options.pop(name) for name in _REQUEST_FIELDS if name in options}

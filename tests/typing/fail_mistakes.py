@@ -47,3 +47,10 @@ async def wrong_content(client: LLMClient) -> None:
     print(result.content.priority)  # E: attr-defined
     text = await client.generate("x")
     text.content.upper()  # E: union-attr
+
+
+async def wrong_options(client: LLMClient) -> None:
+    await client.generate("x", tool_execution_contxt={"api_token": "t"})  # E: call-overload
+    await client.generate("x", temperature="hot")  # E: call-overload
+    await client.generate_tool_intent("x", use_tool=["a"])  # E: call-arg
+    LLMClient(api_bse="http://127.0.0.1")  # E: call-arg
