@@ -52,6 +52,7 @@ from .tools.catalog import (
 from .tools.registration import ToolRegistration as ToolRegistration
 from .tools.runtime import ToolRuntime as ToolRuntime
 from .tools.session import ToolSession as ToolSession
+from .tools.tool_context import ToolContext as ToolContext
 from .tools.tool_factory import ToolFactory as ToolFactory
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "ToolCallDenied",
     "ToolCatalog",
     "ToolCatalogEntry",
+    "ToolContext",
     "ToolError",
     "ToolExecutionResult",
     "ToolFactory",

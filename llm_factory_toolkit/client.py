@@ -359,4 +359,5 @@ _REQUEST_FIELDS = (
     "max_concurrent_tools",
     "tool_timeout",
     "structured_output_retries",
+    "deps",
 )

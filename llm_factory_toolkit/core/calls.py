@@ -51,6 +51,8 @@ class GenerationRequest:
     max_concurrent_tools: int = 8
     tool_timeout: float | None = None
     structured_output_retries: int = 1
+    deps: Any = None
+    """The object tools receive as ``ToolContext.deps``; never sent to the model."""
     provider_options: Mapping[str, Any] = field(default_factory=_empty)
 
 

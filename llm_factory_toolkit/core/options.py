@@ -89,6 +89,7 @@ class GenerateOptions(ProviderOptions, total=False):
     max_concurrent_tools: int
     tool_timeout: float | None
     structured_output_retries: int
+    deps: object
 
 
 PROVIDER_OPTIONS = frozenset(ProviderOptions.__optional_keys__)

@@ -2,9 +2,11 @@
 
 Every entry of ``tool_execution_context`` whose name a tool's function declares (or every
 entry, when it takes ``**kwargs``) is passed to it, and so are three values always on offer:
-``tool_runtime`` (nested calls), ``tool_call_depth`` and ``tool_session``. An injected value
-overrides an argument of the same name from the model, so a model can never spoof
-``user_id``. The values reach the function only: never a schema, a request body or an event.
+``tool_runtime`` (nested calls), ``tool_call_depth`` and ``tool_session``; a parameter
+annotated ``ToolContext[Deps]`` receives the generation's ``deps=`` (``tool_context``).
+An injected value overrides an argument of the same name from the model, so a model can
+never spoof ``user_id``. The values reach the function only: never a schema, a request
+body or an event.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from .tool_context import ContextParameter, context_parameter, tool_context_for
 
 if TYPE_CHECKING:
     from ..core.calls import ToolCall
@@ -32,6 +36,8 @@ class Handler:
     is_async: bool
     accepts: frozenset[str] | None
     """The keyword parameters it declares; None when it takes ``**kwargs``."""
+    context: ContextParameter | None = None
+    """The parameter annotated ``ToolContext[...]``, injected by type rather than name."""
 
     @classmethod
     def of(cls, function: Callable[..., Any]) -> Handler:
@@ -43,7 +49,7 @@ class Handler:
         is_async = inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
             type(function).__call__
         )
-        return cls(function, is_async, accepts)
+        return cls(function, is_async, accepts, context_parameter(function))
 
     def takes(self, name: str) -> bool:
         return self.accepts is None or name in self.accepts
@@ -61,6 +67,8 @@ def injected_values(handler: Handler, call: ToolCall, factory: ToolFactory) -> d
     for name in ALWAYS_OFFERED:
         if name not in values and handler.takes(name):
             values[name] = _always_offered(name, call, factory)
+    if handler.context is not None:
+        values[handler.context.name] = tool_context_for(call, handler.context)
     return values
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llm_factory_toolkit import LLMClient, ModelCall, ToolCall
+from llm_factory_toolkit import LLMClient, ModelCall, ToolCall, ToolContext
 from llm_factory_toolkit.pipeline import ModelHandler
 
 client = LLMClient()
@@ -54,3 +54,7 @@ async def wrong_options(client: LLMClient) -> None:
     await client.generate("x", temperature="hot")  # E: call-overload
     await client.generate_tool_intent("x", use_tool=["a"])  # E: call-arg
     LLMClient(api_bse="http://127.0.0.1")  # E: call-arg
+
+
+def wrong_deps_use(ctx: ToolContext[int]) -> None:
+    print(ctx.deps.upper())  # E: attr-defined
