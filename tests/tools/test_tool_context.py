@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -35,19 +36,23 @@ def order_tools(seen: list[ToolContext[Shop]]) -> ToolFactory:
     return factory
 
 
-def script_one_call(server: LoopbackLLMServer) -> None:
+async def ask_for_orders(
+    server: LoopbackLLMServer, model: str, **options: Any
+) -> list[ToolContext[Shop]]:
+    """One ``list_orders`` call (with a forged ``shop`` argument), then an answer."""
+    seen: list[ToolContext[Shop]] = []
     arguments = {"status": "open", "shop": {"deps": "forged"}}
     server.script(ToolCalls([ToolCallSpec("list_orders", arguments, id="c1")]), Text("Done."))
+    client = loopback_client(server, model, tool_factory=order_tools(seen))
+    await client.generate("My open orders?", **options)
+    return seen
 
 
 async def test_deps_reach_the_tool_typed_and_never_the_model(
     server: LoopbackLLMServer, model: str
 ) -> None:
-    seen: list[ToolContext[Shop]] = []
-    script_one_call(server)
-    client = loopback_client(server, model, tool_factory=order_tools(seen))
     deps = Shop(owner="ada", api_token="tok-0123456789")
-    await client.generate("My open orders?", deps=deps, tool_execution_context={"region": "us"})
+    seen = await ask_for_orders(server, model, deps=deps, tool_execution_context={"region": "us"})
 
     (context,) = seen
     assert context.deps is deps and context.tool_call_id == "c1"
@@ -61,12 +66,7 @@ async def test_deps_reach_the_tool_typed_and_never_the_model(
 async def test_deps_of_the_wrong_type_are_an_error_the_model_reads(
     server: LoopbackLLMServer, model: str
 ) -> None:
-    seen: list[ToolContext[Shop]] = []
-    script_one_call(server)
-    client = loopback_client(server, model, tool_factory=order_tools(seen))
-    await client.generate("My open orders?", deps={"owner": "ada"})
-
-    assert seen == []
+    assert await ask_for_orders(server, model, deps={"owner": "ada"}) == []
     result = tool_results(server.requests[1])["c1"]
     assert status_of(result) == "deps_type_error"
     assert "needs deps of type Shop" in json.loads(result)["error"]
