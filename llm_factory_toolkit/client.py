@@ -8,9 +8,9 @@ from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
+from .client_request import build_request, refuse_settings_beside_stack
 from .core.calls import GenerationContext, GenerationHandler, GenerationRequest
 from .core.options import (
-    GENERATE_OPTIONS,
     PROVIDER_OPTIONS,
     GenerateOptions,
     ProviderOptions,
@@ -20,7 +20,6 @@ from .core.results import GenerationResult, Message, StreamChunk, ToolIntentOutp
 from .core.typed_content import checked_content
 from .exceptions import ConfigurationError
 from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
-from .middleware.context_merge import normalize_input
 from .pipeline.bus import EventBus
 from .pipeline.hooks import HookRegistry
 from .pipeline.intents import execute_intents, intent_from, plan_tool_calls
@@ -30,7 +29,7 @@ from .pipeline.streaming import emit_text, stream_chunks
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
 from .tools.dispatch import execute_tool_call
-from .tools.dynamic_loading import prepare_dynamic_loading, session_for_run
+from .tools.dynamic_loading import prepare_dynamic_loading
 from .tools.registration import ToolRegistration
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
@@ -56,16 +55,14 @@ class LLMClient:
             edit it by class (``stack.insert_after(HooksMiddleware, Audit())``).
         transport: Sends every model call with this transport instead of routing by model.
         telemetry: Tracing, metrics and content-capture settings of the default stack
-            (``Telemetry``); by default OpenTelemetry's global providers, no content.
-            ``transport`` and ``telemetry`` configure the default stack: with ``stack=``
-            they are a ``ConfigurationError`` (pass them to ``default_middleware``).
+            (``Telemetry``); by default OpenTelemetry's global providers, no content. With
+            ``stack=``, ``transport`` and ``telemetry`` are a ``ConfigurationError``.
         max_tool_iterations: Default cap on tool rounds per generation.
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
             meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest.
-        **provider_options: Forwarded to the provider call: the keywords of
-            ``ProviderOptions`` (``api_base``, ``timeout``, ``num_retries``, ``top_p``, ...;
-            ``extra_body`` for anything else). Any other keyword is a ``TypeError``.
+        **provider_options: Forwarded to the provider: the keys of ``ProviderOptions``
+            (``api_base``, ``timeout``, ``top_p``, ``extra_body``, ...), else ``TypeError``.
     """
 
     def __init__(
@@ -85,7 +82,7 @@ class LLMClient:
     ) -> None:
         load_dotenv_once()
         refuse_unknown(provider_options, PROVIDER_OPTIONS, "LLMClient")
-        _refuse_ignored_settings(stack, telemetry=telemetry, transport=transport)
+        refuse_settings_beside_stack(stack, telemetry=telemetry, transport=transport)
         self.core_tools = prepare_dynamic_loading(tool_factory, core_tools, dynamic_tool_loading)
         self.dynamic_tool_loading = dynamic_tool_loading
         self.model = model
@@ -166,15 +163,7 @@ class LLMClient:
         if self.tool_factory is None:
             self.tool_factory = ToolFactory()
         return self.tool_factory.register_tool(
-            function,
-            name,
-            description,
-            parameters,
-            mock_function,
-            category,
-            tags,
-            group,
-            **options,
+            function, name, description, parameters, mock_function, category, tags, group, **options
         )
 
     @overload
@@ -249,21 +238,13 @@ class LLMClient:
     ) -> GenerationResult[Any] | AsyncGenerator[StreamChunk[Any], None]:
         """Generate a reply to ``input`` (messages, or a string), running tools as asked.
 
-        The result's content is typed by ``response_format``: a Pydantic class ``Ticket``
-        gives ``GenerationResult[Ticket]`` (a validated instance, else
-        ``StructuredOutputError``), a JSON-schema or JSON-mode dict gives
-        ``GenerationResult[str]`` (valid JSON text), none gives ``GenerationResult[str | None]``.
-        Keyword options are those of ``GenerateOptions`` (``temperature``, ``use_tools``,
-        ``tool_execution_context``, ``mock_tools``, ``web_search``, ...) and the provider
-        parameters of ``ProviderOptions`` (``top_p``, ``seed``, ``tool_choice``,
-        ``extra_body``, ...), which are forwarded. Any other keyword is a ``TypeError`` naming
-        the closest option, raised before any request. With ``stream=True`` an async
-        generator of ``StreamChunk`` is returned; its last chunk carries the whole result.
+        ``response_format=Ticket`` (a Pydantic class) gives ``GenerationResult[Ticket]``, a
+        schema dict ``GenerationResult[str]`` (JSON text), none ``GenerationResult[str | None]``.
+        Options are the keys of ``GenerateOptions``; any other is a ``TypeError`` before any
+        request. ``stream=True`` returns ``StreamChunk``s, the last carrying the result.
         """
-        request = self._request(
-            input, model, stream, {**options, "response_format": response_format}
-        )
-        ctx = self._new_context(request)
+        asked = {**options, "response_format": response_format}
+        ctx = self._new_context(self._request(input, model, stream, asked))
         run = partial(checked_content, partial(ctx.pipeline.run_generation, ctx), response_format)
         if stream:
             ctx.stream_sink = emit_text
@@ -304,24 +285,7 @@ class LLMClient:
         ctx = self._new_context(self._request([], None, False, options))
         return await execute_intents(ctx, intent_output)
 
-    def _request(
-        self, input: Any, model: str | None, stream: bool, options: dict[str, Any]
-    ) -> GenerationRequest:
-        refuse_unknown(options, GENERATE_OPTIONS, "LLMClient.generate")
-        if self.dynamic_tool_loading and options.get("tool_session") is None:
-            options["tool_session"] = session_for_run(self.core_tools)
-        known = {name: options.pop(name) for name in _REQUEST_FIELDS if name in options}
-        use_tools = known.pop("use_tools", None)
-        return GenerationRequest(
-            messages=normalize_input(input),
-            model=model or self.model,
-            stream=stream,
-            use_tools=None if use_tools is None else tuple(use_tools),
-            tool_execution_context=known.pop("tool_execution_context", None) or {},
-            max_tool_iterations=known.pop("max_tool_iterations", None) or self.max_tool_iterations,
-            provider_options={**self.provider_options, **options},
-            **known,
-        )
+    _request = build_request
 
     def _new_context(self, request: GenerationRequest) -> GenerationContext:
         return GenerationContext(
@@ -332,32 +296,3 @@ class LLMClient:
             hooks=self.hooks,
             tool_factory=self.tool_factory,
         )
-
-
-def _refuse_ignored_settings(stack: object, **defaults_only: object) -> None:
-    """``stack=`` replaces the default stack, so settings of the default stack would be lost."""
-    given = [name for name, value in defaults_only.items() if value is not None]
-    if stack is not None and given:
-        raise ConfigurationError(
-            f"{' and '.join(given)} configure the default stack, which stack= replaces; "
-            f"build the stack with default_middleware(...) instead"
-        )
-
-
-_REQUEST_FIELDS = (
-    "temperature",
-    "max_output_tokens",
-    "reasoning_effort",
-    "response_format",
-    "use_tools",
-    "tool_execution_context",
-    "mock_tools",
-    "web_search",
-    "file_search",
-    "tool_session",
-    "max_tool_iterations",
-    "max_concurrent_tools",
-    "tool_timeout",
-    "structured_output_retries",
-    "deps",
-)

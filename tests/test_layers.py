@@ -23,7 +23,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"tools"}),
     frozenset({"pipeline"}),
     frozenset({"middleware"}),
-    frozenset({"", "client", "events", "testing"}),
+    frozenset({"", "client", "client_request", "events", "testing"}),
 )
 
 
