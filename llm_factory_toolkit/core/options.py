@@ -34,6 +34,8 @@ class ProviderOptions(TypedDict, total=False):
     max_retries: int
     custom_llm_provider: str
     drop_params: bool
+    temperature: float | None
+    reasoning_effort: str | None
     top_p: float
     top_k: int
     n: int
@@ -76,9 +78,7 @@ class GenerateOptions(ProviderOptions, total=False):
 
     api_key: str | None
 
-    temperature: float | None
     max_output_tokens: int | None
-    reasoning_effort: str | None
     use_tools: Sequence[str] | None
     tool_execution_context: Mapping[str, Any] | None
     mock_tools: bool

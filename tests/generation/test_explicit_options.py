@@ -81,3 +81,13 @@ async def test_provider_parameters_and_extra_body_reach_the_body(
     assert {name: body.get(name) for name in parameters} == parameters
     # litellm's Anthropic Messages route does not forward extra_body (a litellm limitation)
     assert body.get("custom_flag") is (None if route == "anthropic" else True)
+
+
+def test_the_spec_client_keywords_and_litellm_parameters_are_accepted() -> None:
+    client = LLMClient(timeout=300.0, num_retries=3, temperature=0.2, drop_params=True)
+    assert client.provider_options == {
+        "timeout": 300.0,
+        "num_retries": 3,
+        "temperature": 0.2,
+        "drop_params": True,
+    }
