@@ -29,6 +29,7 @@ from .exceptions import (
     AuthenticationError as AuthenticationError,
     BadRequestError as BadRequestError,
     ConfigurationError as ConfigurationError,
+    DeadlineExceeded as DeadlineExceeded,
     LLMToolkitError as LLMToolkitError,
     MalformedResponseError as MalformedResponseError,
     ProviderConnectionError as ProviderConnectionError,
@@ -41,7 +42,10 @@ from .exceptions import (
     ToolCallDenied as ToolCallDenied,
     ToolError as ToolError,
     UnsupportedFeatureError as UnsupportedFeatureError,
+    UsageLimitExceeded as UsageLimitExceeded,
 )
+from .resilience.limits import UsageLimits as UsageLimits
+from .resilience.policy import RetryPolicy as RetryPolicy
 from .telemetry.settings import Telemetry as Telemetry
 from .tools.base_tool import BaseTool as BaseTool
 from .tools.catalog import (
@@ -60,6 +64,7 @@ __all__ = [
     "BadRequestError",
     "BaseTool",
     "ConfigurationError",
+    "DeadlineExceeded",
     "GenerateOptions",
     "GenerationResult",
     "InMemoryToolCatalog",
@@ -74,6 +79,7 @@ __all__ = [
     "ProviderOptions",
     "ProviderTimeoutError",
     "RateLimitError",
+    "RetryPolicy",
     "ServerError",
     "SkipToolCall",
     "StreamChunk",
@@ -93,5 +99,7 @@ __all__ = [
     "ToolSession",
     "UnsupportedFeatureError",
     "Usage",
+    "UsageLimitExceeded",
+    "UsageLimits",
     "__version__",
 ]

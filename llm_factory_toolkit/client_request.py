@@ -14,6 +14,8 @@ from .core.calls import GenerationRequest
 from .core.options import GENERATE_OPTIONS, refuse_unknown
 from .exceptions import ConfigurationError
 from .middleware.context_merge import normalize_input
+from .pipeline.loop import checked_iterations
+from .resilience.options import take_retry_counts
 from .tools.dynamic_loading import session_for_run
 
 if TYPE_CHECKING:
@@ -26,20 +28,28 @@ REQUEST_FIELDS = GENERATE_OPTIONS & {field.name for field in fields(GenerationRe
 def build_request(
     client: LLMClient, input: Any, model: str | None, stream: bool, options: dict[str, Any]
 ) -> GenerationRequest:
-    """The request for one generation; an unknown option is a ``TypeError`` raised here."""
+    """The request for one generation; an unknown option is a ``TypeError`` raised here.
+
+    The client's defaults (``retry``, ``fallback_models``, ``usage_limits``) apply unless the
+    call sets them; ``num_retries`` / ``max_retries`` become a ``retry`` policy.
+    """
     refuse_unknown(options, GENERATE_OPTIONS, "LLMClient.generate")
-    if client.dynamic_tool_loading and options.get("tool_session") is None:
-        options["tool_session"] = session_for_run(client.core_tools)
+    if client.dynamic_tool_loading:
+        options["tool_session"] = session_for_run(client.core_tools, options.get("tool_session"))
+    options = {**client.request_defaults, **take_retry_counts(options)}
     known = {name: options.pop(name) for name in REQUEST_FIELDS if name in options}
     use_tools = known.pop("use_tools", None)
-    iterations = known.pop("max_tool_iterations", None) or client.max_tool_iterations
+    iterations = known.pop("max_tool_iterations", None)
     return GenerationRequest(
         messages=normalize_input(input),
         model=model or client.model,
         stream=stream,
         use_tools=None if use_tools is None else tuple(use_tools),
         tool_execution_context=known.pop("tool_execution_context", None) or {},
-        max_tool_iterations=iterations,
+        max_tool_iterations=checked_iterations(
+            client.max_tool_iterations if iterations is None else iterations
+        ),
+        max_tool_result_chars=known.pop("max_tool_result_chars", client.max_tool_result_chars),
         provider_options={**client.provider_options, **options},
         **known,
     )

@@ -1,9 +1,11 @@
 """The layering contract: runtime imports only point down the stack.
 
-Layers, bottom first: the shared values (``core``, exceptions, settings, log), telemetry
-settings and attribute helpers, transports, tools, the pipeline, the middleware stages, and
-the public surface (client, events facade, testing kit). Imports inside ``if TYPE_CHECKING:``
-only name types for annotations and are allowed in any direction.
+Layers, bottom first: the shared values (``core``, exceptions, settings, log), the retry
+policy and usage limits (``resilience``), telemetry settings and attribute helpers,
+transports, tools, the pipeline, the middleware stages, and the public surface (client,
+events facade, testing kit) with the integrations built on it (MCP, durable runs).
+Imports inside ``if TYPE_CHECKING:`` only name types for annotations and are allowed in any
+direction.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ PACKAGE = "llm_factory_toolkit"
 ROOT = Path(llm_factory_toolkit.__file__).parent
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_version", "core", "exceptions", "log", "settings"}),
+    frozenset({"resilience"}),
     frozenset({"telemetry"}),
     frozenset({"transports"}),
     frozenset({"tools"}),
     frozenset({"pipeline"}),
     frozenset({"middleware"}),
-    frozenset({"", "client", "client_request", "events", "testing"}),
+    frozenset({"", "client", "client_request", "durable", "events", "mcp", "testing"}),
 )
 
 

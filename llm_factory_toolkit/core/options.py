@@ -19,6 +19,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 if TYPE_CHECKING:
+    from httpx import Timeout
+
+    from ..resilience.limits import UsageLimits
+    from ..resilience.options import FallbackModel
+    from ..resilience.policy import RetryPolicy
     from ..tools.session import ToolSession
 
 
@@ -29,7 +34,7 @@ class ProviderOptions(TypedDict, total=False):
     base_url: str
     api_version: str
     organization: str
-    timeout: float
+    timeout: float | Timeout | None
     num_retries: int
     max_retries: int
     custom_llm_provider: str
@@ -88,8 +93,13 @@ class GenerateOptions(ProviderOptions, total=False):
     max_tool_iterations: int | None
     max_concurrent_tools: int
     tool_timeout: float | None
+    max_tool_result_chars: int | None
     structured_output_retries: int
     deps: object
+    retry: RetryPolicy | None
+    fallback_models: Sequence[FallbackModel] | FallbackModel
+    deadline: float | None
+    usage_limits: UsageLimits | None
 
 
 PROVIDER_OPTIONS = frozenset(ProviderOptions.__optional_keys__)

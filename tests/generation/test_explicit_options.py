@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from llm_factory_toolkit import LLMClient
+from llm_factory_toolkit import LLMClient, RetryPolicy
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text
 from tests.support import loopback_client
 
@@ -39,8 +39,9 @@ async def client(server: LoopbackLLMServer, route: str) -> AsyncIterator[LLMClie
         lambda c: c.generate("hi", tool_execution_contxt=SECRET),
         lambda c: c.generate("hi", stream=True, tool_execution_contxt=SECRET),
         lambda c: c.generate_tool_intent("hi", tool_execution_contxt=SECRET),
+        lambda c: c.stream("hi", tool_execution_contxt=SECRET),
     ],
-    ids=["generate", "stream", "tool_intent"],
+    ids=["generate", "stream", "tool_intent", "stream_block"],
 )
 async def test_a_misspelt_option_is_refused_before_any_request(
     client: LLMClient, server: LoopbackLLMServer, call: Callable[[LLMClient], Any]
@@ -85,9 +86,6 @@ async def test_provider_parameters_and_extra_body_reach_the_body(
 
 def test_the_spec_client_keywords_and_litellm_parameters_are_accepted() -> None:
     client = LLMClient(timeout=300.0, num_retries=3, temperature=0.2, drop_params=True)
-    assert client.provider_options == {
-        "timeout": 300.0,
-        "num_retries": 3,
-        "temperature": 0.2,
-        "drop_params": True,
-    }
+    assert client.provider_options == {"timeout": 300.0, "temperature": 0.2, "drop_params": True}
+    # num_retries never reaches an SDK: it is the client's retry policy
+    assert client.request_defaults["retry"] == RetryPolicy(max_attempts=4)

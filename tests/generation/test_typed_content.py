@@ -33,6 +33,23 @@ async def test_the_same_holds_for_the_last_chunk_of_a_stream() -> None:
             pass
 
 
+async def test_the_same_holds_in_a_stream_block() -> None:
+    transport = ScriptedTransport(Text('{"title": "Broken printer"}'))
+    client = LLMClient(stack=[ProviderRoutingMiddleware((), transport)])
+    with pytest.raises(StructuredOutputError, match="not a Ticket"):
+        async with client.stream("File it", response_format=Ticket) as chunks:
+            async for _chunk in chunks:
+                pass
+
+
+async def test_a_stream_block_ends_with_a_validated_instance() -> None:
+    client = LLMClient(transport=ScriptedTransport(Text('{"title": "Broken printer"}')))
+    async with client.stream("File it", response_format=Ticket) as chunks:
+        last = [chunk async for chunk in chunks][-1]
+    assert last.done and last.result is not None
+    assert last.result.content == Ticket(title="Broken printer")
+
+
 async def test_the_default_stack_returns_a_validated_instance() -> None:
     client = LLMClient(transport=ScriptedTransport(Text('{"title": "Broken printer"}')))
     result = await client.generate("File it", response_format=Ticket)

@@ -77,10 +77,15 @@ async def test_an_edited_default_stack_runs_its_new_stages_in_place() -> None:
 
 @pytest.mark.parametrize(
     ("setting", "value"),
-    [("telemetry", Telemetry()), ("transport", ScriptedTransport(Text("x")))],
+    [
+        ("telemetry", Telemetry()),
+        ("transport", ScriptedTransport(Text("x"))),
+        ("max_concurrent_generations", 2),
+    ],
 )
 def test_stack_with_a_default_stack_setting_is_refused(setting: str, value: object) -> None:
-    """``telemetry=`` and ``transport=`` configure the default stack; ``stack=`` replaces it."""
+    """``telemetry=``, ``transport=`` and ``max_concurrent_generations=`` configure the default
+    stack; ``stack=`` replaces it."""
     with pytest.raises(ConfigurationError, match=f"{setting} configure the default stack"):
         LLMClient(model="scripted/model", stack=default_middleware(), **{setting: value})  # type: ignore[arg-type]
 

@@ -54,6 +54,8 @@ async def wrong_options(client: LLMClient) -> None:
     await client.generate("x", temperature="hot")  # E: call-overload
     await client.generate_tool_intent("x", use_tool=["a"])  # E: call-arg
     LLMClient(api_bse="http://127.0.0.1")  # E: call-arg
+    client.stream("x", deadlin=3.0)  # E: call-overload
+    await client.generate("x", retry=3)  # E: call-overload
 
 
 def wrong_deps_use(ctx: ToolContext[int]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llm_factory_toolkit import GenerateOptions, LLMClient, ToolSession
+from llm_factory_toolkit import GenerateOptions, LLMClient, RetryPolicy, ToolSession, UsageLimits
 
 
 async def options(session: ToolSession) -> None:
@@ -25,3 +25,28 @@ async def options(session: ToolSession) -> None:
     shared: GenerateOptions = {"temperature": 0.0, "mock_tools": True}
     await client.generate("again", **shared)
     await client.generate_tool_intent("plan", **shared)
+
+
+async def resilience_options() -> None:
+    client = LLMClient(
+        retry=RetryPolicy(max_attempts=2),
+        fallback_models=["openai/gpt-4o", {"model": "anthropic/claude-sonnet-4", "api_key": "k"}],
+        usage_limits=UsageLimits(max_requests=5),
+        max_concurrent_generations=4,
+        max_tool_result_chars=1000,
+        mcp_servers=(),
+    )
+    await client.generate(
+        "hi",
+        retry=RetryPolicy(max_attempts=1),
+        fallback_models=["openai/gpt-4o"],
+        deadline=30.0,
+        timeout=10.0,
+        tool_timeout=None,
+        usage_limits=UsageLimits(max_tool_calls=3),
+        max_tool_result_chars=None,
+        num_retries=2,
+    )
+    async with client.stream("hi", deadline=5.0, max_retries=1) as chunks:
+        async for _ in chunks:
+            pass

@@ -56,6 +56,20 @@ async def streams(client: LLMClient) -> None:
             assert_type(typed.result.content, Ticket)
 
 
+async def stream_blocks(client: LLMClient) -> None:
+    async with client.stream("Hello", temperature=0.2) as chunks:
+        async for chunk in chunks:
+            assert_type(chunk, StreamChunk[str | None])
+    async with client.stream("Ticket", response_format=Ticket) as typed_chunks:
+        async for typed in typed_chunks:
+            assert_type(typed, StreamChunk[Ticket])
+            if typed.result is not None:
+                assert_type(typed.result.content, Ticket)
+    async with client.stream("JSON", response_format={"type": "json_object"}) as json_chunks:
+        async for as_json in json_chunks:
+            assert_type(as_json, StreamChunk[str])
+
+
 async def intents(client: LLMClient) -> None:
     plan = await client.generate_tool_intent("Plan it")
     assert_type(plan, ToolIntentOutput)
