@@ -25,14 +25,14 @@ import anyio
 from catalog_queries import LABELLED_QUERIES, Tool, base_catalog, scaled_catalog, vendor_names
 
 from llm_factory_toolkit import InMemoryToolCatalog, ToolCatalogEntry, ToolFactory, ToolSession
-from llm_factory_toolkit.middleware.tool_visibility import ToolVisibilityMiddleware
-from llm_factory_toolkit.pipeline.bus import EventBus
-from llm_factory_toolkit.pipeline.context import (
+from llm_factory_toolkit.core.calls import (
     GenerationContext,
     GenerationRequest,
     ModelCall,
     ModelResponse,
 )
+from llm_factory_toolkit.middleware.tool_visibility import ToolVisibilityMiddleware
+from llm_factory_toolkit.pipeline.bus import EventBus
 from llm_factory_toolkit.pipeline.hooks import HookRegistry
 from llm_factory_toolkit.pipeline.loop import new_model_call
 

@@ -25,7 +25,7 @@ from typing import Any
 import anyio
 
 from llm_factory_toolkit import LLMClient, ToolCall, ToolFactory
-from llm_factory_toolkit.pipeline.context import GenerationContext, GenerationRequest
+from llm_factory_toolkit.core.calls import GenerationContext, GenerationRequest
 
 ARGS = '{"a": 1, "b": 2}'
 CONTEXT = {"user_id": "u-1", "db": object()}

@@ -1,7 +1,7 @@
 """Authorization with hooks: deny tool calls the user may not make, redact what tools return.
 
 - A before-tool hook raises ``ToolCallDenied(reason)``: the tool never runs, the model reads
-  a tool result saying the call was denied (and why), and observers get a ``ToolCallDenied``
+  a tool result saying the call was denied (and why), and observers get a ``ToolCallRejected``
   event. The hook reads the caller's role from ``tool_execution_context``, which the model
   never sees, so the model cannot talk its way past it.
 - An after-tool hook returns a replacement ``ToolExecutionResult``: here, e-mail addresses
@@ -30,7 +30,7 @@ from llm_factory_toolkit import (
     ToolExecutionResult,
     ToolFactory,
 )
-from llm_factory_toolkit.pipeline.events import ToolCallDenied as DeniedEvent
+from llm_factory_toolkit.events import ToolCallRejected
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
 
 ADMIN_ONLY = {"delete_customer"}
@@ -94,7 +94,7 @@ async def main() -> GenerationResult:
         client.hooks.before_tool_call(authorize)
         client.hooks.after_tool_call(mask_emails)
         client.events.subscribe(
-            DeniedEvent, lambda event: print(f"Denied {event.tool_name}: {event.reason}")
+            ToolCallRejected, lambda event: print(f"Denied {event.tool_name}: {event.reason}")
         )
         async with client:  # closes its HTTP connections at the end
             result = await client.generate(

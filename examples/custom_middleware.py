@@ -16,11 +16,17 @@ import time
 
 import anyio
 
-from llm_factory_toolkit import LLMClient, ModelCall, ModelResponse, ToolCall, ToolFactory
+from llm_factory_toolkit import (
+    LLMClient,
+    ModelCall,
+    ModelResponse,
+    ToolCall,
+    ToolExecutionResult,
+    ToolFactory,
+)
 from llm_factory_toolkit.events import ToolCallFinished
-from llm_factory_toolkit.pipeline.context import ModelHandler, ToolHandler
+from llm_factory_toolkit.pipeline import ModelHandler, ToolHandler
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
-from llm_factory_toolkit.tools.models import ToolExecutionResult
 
 
 class TimingMiddleware:

@@ -22,7 +22,7 @@ from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProces
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from llm_factory_toolkit import LLMClient, Telemetry, ToolFactory
-from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec, Usage
+from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec, UsageSpec
 
 KEY_ATTRIBUTES = (
     "gen_ai.operation.name",
@@ -100,7 +100,7 @@ async def main() -> None:
     with LoopbackLLMServer() as server:
         server.script(
             ToolCalls([ToolCallSpec("get_weather", {"city": "Tokyo"})]),
-            Text("It is sunny in Tokyo, 21°C.", usage=Usage(input_tokens=58, output_tokens=11)),
+            Text("It is sunny in Tokyo, 21°C.", usage=UsageSpec(input_tokens=58, output_tokens=11)),
         )
         client = LLMClient(
             model="openai/demo-model",

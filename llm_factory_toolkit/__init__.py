@@ -6,7 +6,25 @@ Importing the package is cheap: litellm, openai and OpenTelemetry's SDK load on 
 
 from __future__ import annotations
 
+from ._version import __version__ as __version__
 from .client import LLMClient as LLMClient
+from .core.calls import (
+    ModelCall as ModelCall,
+    ModelResponse as ModelResponse,
+    ToolCall as ToolCall,
+)
+from .core.options import (
+    GenerateOptions as GenerateOptions,
+    ProviderOptions as ProviderOptions,
+)
+from .core.results import (
+    GenerationResult as GenerationResult,
+    ParsedToolCall as ParsedToolCall,
+    StreamChunk as StreamChunk,
+    ToolExecutionResult as ToolExecutionResult,
+    ToolIntentOutput as ToolIntentOutput,
+    Usage as Usage,
+)
 from .exceptions import (
     AuthenticationError as AuthenticationError,
     BadRequestError as BadRequestError,
@@ -26,11 +44,6 @@ from .exceptions import (
     UnsupportedFeatureError as UnsupportedFeatureError,
     UsageLimitExceeded as UsageLimitExceeded,
 )
-from .pipeline.context import (
-    ModelCall as ModelCall,
-    ModelResponse as ModelResponse,
-    ToolCall as ToolCall,
-)
 from .resilience.limits import UsageLimits as UsageLimits
 from .resilience.policy import RetryPolicy as RetryPolicy
 from .telemetry.settings import Telemetry as Telemetry
@@ -40,20 +53,11 @@ from .tools.catalog import (
     ToolCatalog as ToolCatalog,
     ToolCatalogEntry as ToolCatalogEntry,
 )
-from .tools.models import (
-    GenerationResult as GenerationResult,
-    ParsedToolCall as ParsedToolCall,
-    StreamChunk as StreamChunk,
-    ToolExecutionResult as ToolExecutionResult,
-    ToolIntentOutput as ToolIntentOutput,
-    Usage as Usage,
-)
 from .tools.registration import ToolRegistration as ToolRegistration
 from .tools.runtime import ToolRuntime as ToolRuntime
 from .tools.session import ToolSession as ToolSession
+from .tools.tool_context import ToolContext as ToolContext
 from .tools.tool_factory import ToolFactory as ToolFactory
-
-__version__ = "1.0.0"
 
 __all__ = [
     "AuthenticationError",
@@ -61,6 +65,7 @@ __all__ = [
     "BaseTool",
     "ConfigurationError",
     "DeadlineExceeded",
+    "GenerateOptions",
     "GenerationResult",
     "InMemoryToolCatalog",
     "LLMClient",
@@ -71,6 +76,7 @@ __all__ = [
     "ParsedToolCall",
     "ProviderConnectionError",
     "ProviderError",
+    "ProviderOptions",
     "ProviderTimeoutError",
     "RateLimitError",
     "RetryPolicy",
@@ -83,6 +89,7 @@ __all__ = [
     "ToolCallDenied",
     "ToolCatalog",
     "ToolCatalogEntry",
+    "ToolContext",
     "ToolError",
     "ToolExecutionResult",
     "ToolFactory",

@@ -6,36 +6,48 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
-from typing import TYPE_CHECKING, Any, Literal, overload
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
+from .client_request import build_request, refuse_settings_beside_stack
+from .core.calls import GenerationContext, GenerationHandler, GenerationRequest
+from .core.options import (
+    PROVIDER_OPTIONS,
+    GenerateOptions,
+    ProviderOptions,
+    refuse_unknown,
+)
+from .core.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
+from .core.results import GenerationResult, Message, StreamChunk, ToolIntentOutput
+from .core.typed_content import checked_content
 from .exceptions import ConfigurationError
 from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
-from .middleware.context_merge import normalize_input
 from .pipeline.bus import EventBus
-from .pipeline.context import GenerationContext, GenerationHandler, GenerationRequest
 from .pipeline.hooks import HookRegistry
+from .pipeline.intents import execute_intents, intent_from, plan_tool_calls
 from .pipeline.loop import checked_iterations, run_agent_loop
-from .pipeline.stack import Pipeline
+from .pipeline.stack import Middleware, Pipeline
 from .pipeline.stream_task import stream_in_task
 from .pipeline.streaming import emit_text, stream_chunks
 from .resilience.limits import UsageLimits
-from .resilience.options import FallbackModel, client_defaults, take_retry_counts
+from .resilience.options import FallbackModel, client_defaults
 from .resilience.policy import RetryPolicy
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
 from .tools.dispatch import execute_tool_call
-from .tools.dynamic_loading import check_core_tools, loading_factory, session_for_run
-from .tools.intents import execute_intents, intent_from, plan_tool_calls
-from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutput
+from .tools.dynamic_loading import check_core_tools, loading_factory
 from .tools.registration import ToolRegistration
-from .tools.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from typing_extensions import Unpack
+
     from .mcp.servers import MCPServer
 
 DEFAULT_MODEL = "openai/gpt-4o-mini"
+ModelT = TypeVar("ModelT", bound="BaseModel")
 
 
 class LLMClient:
@@ -47,10 +59,13 @@ class LLMClient:
             ``.env`` file in the working directory or above (read, never put in ``os.environ``).
         tool_factory: The tools the model may call; by default an empty one of its own.
         middleware: Extra stages, placed outside (before) the default stack.
-        stack: Replaces the default stack entirely (see ``middleware.default_middleware``).
+        stack: Replaces the default stack entirely; start from ``default_middleware()`` and
+            edit it by class (``stack.insert_after(HooksMiddleware, Audit())``).
         transport: Sends every model call with this transport instead of routing by model.
         telemetry: Tracing, metrics and content-capture settings of the default stack
-            (``Telemetry``); by default OpenTelemetry's global providers, no content.
+            (``Telemetry``); by default OpenTelemetry's global providers, no content. With
+            ``stack=``, ``transport``, ``telemetry`` and ``max_concurrent_generations`` are a
+            ``ConfigurationError``.
         max_tool_iterations: Default cap on tool rounds per generation.
         max_tool_result_chars: Default cap on the characters of one tool result the model
             reads (the rest is cut, with a marker; the payload keeps it all); None: no cap.
@@ -65,7 +80,8 @@ class LLMClient:
         max_concurrent_generations: How many generations may run at once; the rest wait.
         mcp_servers: MCP servers whose tools join ``tool_factory`` (see
             ``llm_factory_toolkit.mcp``); ``async with client:`` keeps them connected.
-        **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...);
+        **provider_options: Forwarded to the provider: the keys of ``ProviderOptions``
+            (``api_base``, ``timeout``, ``top_p``, ``extra_body``, ...), else ``TypeError``.
             ``route="native" | "litellm" | "responses"`` forces a route (also per call).
     """
 
@@ -75,8 +91,8 @@ class LLMClient:
         api_key: str | None = None,
         tool_factory: ToolFactory | None = None,
         *,
-        middleware: Sequence[object] = (),
-        stack: Sequence[object] | None = None,
+        middleware: Sequence[Middleware] = (),
+        stack: Sequence[Middleware] | None = None,
         transport: Transport | None = None,
         telemetry: Telemetry | None = None,
         max_tool_iterations: int = 25,
@@ -88,9 +104,16 @@ class LLMClient:
         usage_limits: UsageLimits | None = None,
         max_concurrent_generations: int | None = None,
         mcp_servers: Sequence[MCPServer] = (),
-        **provider_options: Any,
+        **provider_options: Unpack[ProviderOptions],
     ) -> None:
         load_dotenv_once()
+        refuse_unknown(provider_options, PROVIDER_OPTIONS, "LLMClient")
+        refuse_settings_beside_stack(
+            stack,
+            telemetry=telemetry,
+            transport=transport,
+            max_concurrent_generations=max_concurrent_generations,
+        )
         self.tool_factory = tool_factory if tool_factory is not None else ToolFactory()
         for mcp_server in mcp_servers:
             self.tool_factory.register_mcp_server(mcp_server)
@@ -111,7 +134,7 @@ class LLMClient:
         )
         self.hooks = HookRegistry()
         self.events = EventBus()
-        self._extra_middleware: list[object] = list(middleware)
+        self._extra_middleware: list[Middleware] = list(middleware)
         self._stack = (
             list(stack)
             if stack is not None
@@ -148,13 +171,13 @@ class LLMClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    def add_middleware(self, middleware: object) -> None:
+    def add_middleware(self, middleware: Middleware) -> None:
         """Add a stage outside the default stack, inside the stages added before it."""
         self._extra_middleware.append(middleware)
         self._pipeline = self._intent_pipeline = None
 
     @property
-    def middleware(self) -> tuple[object, ...]:
+    def middleware(self) -> tuple[Middleware, ...]:
         """The whole stack, outermost first."""
         return (*self._extra_middleware, *self._stack)
 
@@ -195,61 +218,147 @@ class LLMClient:
         Same arguments as ``ToolFactory.register_tool``.
         """
         return self.tool_factory.register_tool(
-            function,
-            name,
-            description,
-            parameters,
-            mock_function,
-            category,
-            tags,
-            group,
-            **options,
+            function, name, description, parameters, mock_function, category, tags, group, **options
         )
 
     @overload
     async def generate(
-        self, input: Any, model: str | None = ..., *, stream: Literal[False] = ..., **options: Any
-    ) -> GenerationResult: ...
-
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: type[ModelT],
+        stream: Literal[False] = ...,
+        **options: Unpack[GenerateOptions],
+    ) -> GenerationResult[ModelT]: ...
     @overload
     async def generate(
-        self, input: Any, model: str | None = ..., *, stream: Literal[True], **options: Any
-    ) -> AsyncGenerator[StreamChunk, None]: ...
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: Mapping[str, Any],
+        stream: Literal[False] = ...,
+        **options: Unpack[GenerateOptions],
+    ) -> GenerationResult[str]: ...
+    @overload
+    async def generate(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: None = ...,
+        stream: Literal[False] = ...,
+        **options: Unpack[GenerateOptions],
+    ) -> GenerationResult[str | None]: ...
+    @overload
+    async def generate(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: type[ModelT],
+        stream: Literal[True],
+        **options: Unpack[GenerateOptions],
+    ) -> AsyncGenerator[StreamChunk[ModelT], None]: ...
+    @overload
+    async def generate(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: Mapping[str, Any],
+        stream: Literal[True],
+        **options: Unpack[GenerateOptions],
+    ) -> AsyncGenerator[StreamChunk[str], None]: ...
+    @overload
+    async def generate(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: None = ...,
+        stream: Literal[True],
+        **options: Unpack[GenerateOptions],
+    ) -> AsyncGenerator[StreamChunk[str | None], None]: ...
 
     async def generate(
-        self, input: Any, model: str | None = None, *, stream: bool = False, **options: Any
-    ) -> GenerationResult | AsyncGenerator[StreamChunk, None]:
+        self,
+        input: Any,
+        model: str | None = None,
+        *,
+        response_format: type[BaseModel] | Mapping[str, Any] | None = None,
+        stream: bool = False,
+        **options: Unpack[GenerateOptions],
+    ) -> GenerationResult[Any] | AsyncGenerator[StreamChunk[Any], None]:
         """Generate a reply to ``input`` (messages, or a string), running tools as asked.
 
-        Keyword options: ``temperature``, ``max_output_tokens``, ``reasoning_effort``,
-        ``response_format``, ``use_tools``, ``tool_execution_context``, ``mock_tools``,
-        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``,
-        ``max_concurrent_tools``, ``tool_timeout``, ``max_tool_result_chars``, ``retry`` (or
-        ``num_retries``), ``fallback_models``, ``deadline`` (seconds for the whole generation),
-        ``usage_limits``; any other keyword is forwarded to the provider (``timeout``: seconds
-        per attempt). With ``stream=True`` an async generator of ``StreamChunk`` is returned;
-        its last chunk carries the whole result.
+        ``response_format=Ticket`` (a Pydantic class) gives ``GenerationResult[Ticket]``, a
+        schema dict ``GenerationResult[str]`` (JSON text), none ``GenerationResult[str | None]``.
+        Options are the keys of ``GenerateOptions`` (``retry``, ``fallback_models``,
+        ``deadline``: seconds for the whole generation, ``timeout``: seconds per attempt, ...);
+        any other is a ``TypeError`` before any request. ``stream=True`` returns
+        ``StreamChunk``s, the last carrying the result.
         """
-        ctx = self._new_context(self._request(input, model, stream, options))
+        asked = {**options, "response_format": response_format}
+        ctx = self._new_context(self._request(input, model, stream, asked))
+        run = partial(checked_content, partial(ctx.pipeline.run_generation, ctx), response_format)
         if stream:
             ctx.stream_sink = emit_text
-            return stream_chunks(lambda: ctx.pipeline.run_generation(ctx))
-        return await ctx.pipeline.run_generation(ctx)
+            return stream_chunks(run)
+        return await run()
+
+    @overload
+    def stream(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: type[ModelT],
+        **options: Unpack[GenerateOptions],
+    ) -> AbstractAsyncContextManager[AsyncIterator[StreamChunk[ModelT]]]: ...
+    @overload
+    def stream(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: Mapping[str, Any],
+        **options: Unpack[GenerateOptions],
+    ) -> AbstractAsyncContextManager[AsyncIterator[StreamChunk[str]]]: ...
+    @overload
+    def stream(
+        self,
+        input: Any,
+        model: str | None = ...,
+        *,
+        response_format: None = ...,
+        **options: Unpack[GenerateOptions],
+    ) -> AbstractAsyncContextManager[AsyncIterator[StreamChunk[str | None]]]: ...
 
     def stream(
-        self, input: Any, model: str | None = None, **options: Any
-    ) -> AbstractAsyncContextManager[AsyncIterator[StreamChunk]]:
+        self,
+        input: Any,
+        model: str | None = None,
+        *,
+        response_format: type[BaseModel] | Mapping[str, Any] | None = None,
+        **options: Unpack[GenerateOptions],
+    ) -> AbstractAsyncContextManager[AsyncIterator[StreamChunk[Any]]]:
         """Stream a generation: ``async with client.stream(input) as chunks:``.
 
-        Takes the options of ``generate()``. The chunks are those of ``generate(stream=True)``
-        (text as it arrives, then ``done=True`` with the result), but the run happens in a task
-        the block owns, so any stage's and any consumer's cancel scopes (per-call and per-chunk
-        timeouts) are safe on asyncio and trio. Leaving the block early cancels the run.
+        Takes the options of ``generate()``, typed and checked the same way. The chunks are
+        those of ``generate(stream=True)`` (text as it arrives, then ``done=True`` with the
+        result), but the run happens in a task the block owns, so any stage's and any
+        consumer's cancel scopes (per-call and per-chunk timeouts) are safe on asyncio and
+        trio. Leaving the block early cancels the run.
         """
-        return stream_in_task(self._new_context(self._request(input, model, True, options)))
+        asked = {**options, "response_format": response_format}
+        ctx = self._new_context(self._request(input, model, True, asked))
+        run = partial(checked_content, partial(ctx.pipeline.run_generation, ctx), response_format)
+        return stream_in_task(ctx, run)
 
     async def generate_tool_intent(
-        self, input: Any, model: str | None = None, **options: Any
+        self, input: Any, model: str | None = None, **options: Unpack[GenerateOptions]
     ) -> ToolIntentOutput:
         """Ask the model which tools it would call, without running any (approval flows).
 
@@ -259,7 +368,7 @@ class LLMClient:
         """
         if self._intent_pipeline is None:
             self._intent_pipeline = self._build_pipeline(plan_tool_calls)
-        ctx = self._new_context(self._request(input, model, False, options))
+        ctx = self._new_context(self._request(input, model, False, dict(options)))
         ctx.pipeline = self._intent_pipeline
         result = await ctx.pipeline.run_generation(ctx)
         return intent_from(result, ctx.visible_tools)
@@ -284,27 +393,7 @@ class LLMClient:
         ctx = self._new_context(self._request([], None, False, options))
         return await execute_intents(ctx, intent_output)
 
-    def _request(
-        self, input: Any, model: str | None, stream: bool, options: dict[str, Any]
-    ) -> GenerationRequest:
-        if self.dynamic_tool_loading:
-            options["tool_session"] = session_for_run(self.core_tools, options.get("tool_session"))
-        options = {**self.request_defaults, **take_retry_counts(options)}
-        known = {name: options.pop(name) for name in _REQUEST_FIELDS if name in options}
-        use_tools = known.pop("use_tools", None)
-        return GenerationRequest(
-            messages=normalize_input(input),
-            model=model or self.model,
-            stream=stream,
-            use_tools=None if use_tools is None else tuple(use_tools),
-            tool_execution_context=known.pop("tool_execution_context", None) or {},
-            max_tool_iterations=checked_iterations(
-                _given(known.pop("max_tool_iterations", None), self.max_tool_iterations)
-            ),
-            max_tool_result_chars=known.pop("max_tool_result_chars", self.max_tool_result_chars),
-            provider_options={**self.provider_options, **options},
-            **known,
-        )
+    _request = build_request
 
     def _new_context(self, request: GenerationRequest) -> GenerationContext:
         return GenerationContext(
@@ -315,31 +404,3 @@ class LLMClient:
             hooks=self.hooks,
             tool_factory=self._run_factory or self.tool_factory,
         )
-
-
-def _given(value: Any, default: Any) -> Any:
-    """``value``, or ``default`` when the option was left out or passed as None."""
-    return default if value is None else value
-
-
-_REQUEST_FIELDS = (
-    "temperature",
-    "max_output_tokens",
-    "reasoning_effort",
-    "response_format",
-    "use_tools",
-    "tool_execution_context",
-    "mock_tools",
-    "web_search",
-    "file_search",
-    "tool_session",
-    "max_tool_iterations",
-    "max_concurrent_tools",
-    "tool_timeout",
-    "max_tool_result_chars",
-    "structured_output_retries",
-    "retry",
-    "fallback_models",
-    "deadline",
-    "usage_limits",
-)

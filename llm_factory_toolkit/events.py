@@ -1,12 +1,16 @@
 """The events observers can subscribe to (``client.events.subscribe(ToolCallFinished, fn)``).
 
-``ToolCallDenied`` here is the *event*; the exception a hook raises to deny a call is
-``llm_factory_toolkit.ToolCallDenied``.
+``ToolCallRejected`` is the event of a vetoed call; the exception a hook raises to veto one is
+``llm_factory_toolkit.ToolCallDenied``. The event's old name, ``ToolCallDenied``, still works
+here for one release, with a ``DeprecationWarning``.
 """
 
 from __future__ import annotations
 
-from .pipeline.events import (
+from typing import TYPE_CHECKING
+
+from .core.deprecation import renamed_names
+from .core.events import (
     ALL_EVENT_TYPES,
     Event,
     FallbackUsed,
@@ -21,9 +25,9 @@ from .pipeline.events import (
     ModelCallStarted,
     StreamChunkReceived,
     ToolCallCancelled,
-    ToolCallDenied,
     ToolCallFailed,
     ToolCallFinished,
+    ToolCallRejected,
     ToolCallRequested,
     ToolCallStarted,
     ToolsLoaded,
@@ -46,12 +50,16 @@ __all__ = [
     "ModelCallStarted",
     "StreamChunkReceived",
     "ToolCallCancelled",
-    "ToolCallDenied",
     "ToolCallFailed",
     "ToolCallFinished",
+    "ToolCallRejected",
     "ToolCallRequested",
     "ToolCallStarted",
     "ToolsLoaded",
     "ToolsUnloaded",
     "UsageRecorded",
 ]
+
+if TYPE_CHECKING:
+    ToolCallDenied = ToolCallRejected
+__getattr__ = renamed_names(__name__, {"ToolCallDenied": ToolCallRejected})

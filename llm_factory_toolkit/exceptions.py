@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .tools.models import ToolExecutionResult, Usage
+    from .core.results import ToolExecutionResult, Usage
 
 
 class LLMToolkitError(Exception):

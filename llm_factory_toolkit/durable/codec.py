@@ -11,8 +11,8 @@ import dataclasses
 import json
 from typing import Any
 
-from ..pipeline.context import ModelResponse
-from ..tools.models import (
+from ..core.calls import ModelResponse
+from ..core.results import (
     GenerationResult,
     ParsedToolCall,
     ToolExecutionResult,

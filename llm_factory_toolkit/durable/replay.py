@@ -17,11 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypedDict, TypeVar
 
-from ..middleware.logging import LoggingMiddleware
-from ..middleware.metrics import MetricsMiddleware
-from ..middleware.tracing import TracingMiddleware
-from ..pipeline.bus import EventBus
-from ..pipeline.context import (
+from ..core.calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
@@ -30,9 +26,13 @@ from ..pipeline.context import (
     ToolCall,
     ToolHandler,
 )
-from ..pipeline.events import Event
-from ..pipeline.stack import Pipeline
-from ..tools.models import ToolExecutionResult
+from ..core.events import Event
+from ..core.results import ToolExecutionResult
+from ..middleware.logging import LoggingMiddleware
+from ..middleware.metrics import MetricsMiddleware
+from ..middleware.tracing import TracingMiddleware
+from ..pipeline.bus import EventBus
+from ..pipeline.stack import Middleware, Pipeline
 
 OBSERVABILITY_STAGES = (TracingMiddleware, LoggingMiddleware, MetricsMiddleware)
 """Stages that only report; a replayed call skips them, since it was reported when it ran."""
@@ -85,7 +85,7 @@ class ReplayingPipeline(Pipeline):
 
     def __init__(
         self,
-        middleware: Sequence[object],
+        middleware: Sequence[Middleware],
         *,
         generation_core: GenerationHandler,
         model_core: ModelHandler,
@@ -113,7 +113,7 @@ class ReplayingPipeline(Pipeline):
 
 def replay_quietly(
     ctx: GenerationContext,
-    middleware: Sequence[object],
+    middleware: Sequence[Middleware],
     replay: Replay,
     generation_core: GenerationHandler,
     model_core: ModelHandler,

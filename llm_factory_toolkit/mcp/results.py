@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..pipeline.observed import error_result
-from ..tools.models import ToolExecutionResult
+from ..core.observed import error_result
+from ..core.results import ToolExecutionResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,9 @@ from .connection import Connection, MCPServerError, describe
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup
 
+    from ..tools.tool_factory import ToolFactory
+    from .toolset import MCPToolset
+
 T = TypeVar("T")
 Operation = Callable[[Any], Awaitable[T]]
 _CONNECTION_CLOSED = -32000
@@ -53,6 +56,13 @@ class MCPServer:
         self._group: TaskGroup | None = None
         self._connection: Connection | None = None
         self._listeners: list[Callable[[], None]] = []
+
+    def toolset_in(self, factory: ToolFactory, prefix: str | None = None) -> MCPToolset:
+        """The toolset offering this server's tools in ``factory``; built here so that the
+        tools layer (``ToolFactory.register_mcp_server``) never imports the MCP package."""
+        from .toolset import MCPToolset
+
+        return MCPToolset(factory, self, prefix)
 
     def on_tools_changed(self, listener: Callable[[], None]) -> None:
         """Call ``listener()`` when the server says its tool list changed."""

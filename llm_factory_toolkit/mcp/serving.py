@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import sniffio
 
+from ..core import observed
+from ..core.calls import ToolCall
+from ..core.results import ToolExecutionResult
 from ..exceptions import UnsupportedFeatureError
-from ..pipeline import observed
-from ..pipeline.context import ToolCall
 from ..pipeline.hooks import HookRegistry
-from ..tools.models import ToolExecutionResult
 from .servers import _sdk
 
 if TYPE_CHECKING:

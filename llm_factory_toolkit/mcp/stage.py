@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..pipeline.context import ModelCall, ModelHandler, ModelResponse
+from ..core.calls import ModelCall, ModelHandler, ModelResponse
 from .toolset import refresh_toolsets
 
 if TYPE_CHECKING:

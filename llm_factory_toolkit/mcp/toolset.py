@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from ..pipeline.observed import error_result
-from ..tools.models import ToolExecutionResult
+from ..core.observed import error_result
+from ..core.results import ToolExecutionResult
 from .connection import MCPServerError
 from .results import to_tool_result
 

@@ -27,6 +27,7 @@ the order you want them to wrap; leave a resilience stage out and its option doe
 
 from __future__ import annotations
 
+from ..pipeline.editable_stack import MiddlewareStack
 from ..telemetry.settings import Telemetry
 from .concurrency import ConcurrencyLimitMiddleware
 from .context_merge import ContextMergeMiddleware
@@ -37,6 +38,7 @@ from .hooks import HooksMiddleware
 from .logging import LoggingMiddleware
 from .metrics import MetricsMiddleware
 from .mock import MockToolsMiddleware
+from .observability import observability_middleware
 from .retry import RetryMiddleware
 from .routing import ProviderRoutingMiddleware
 from .search_tools import SearchToolsMiddleware
@@ -73,22 +75,24 @@ def default_middleware(
     routing: ProviderRoutingMiddleware | None = None,
     telemetry: Telemetry | None = None,
     max_concurrent_generations: int | None = None,
-) -> list[object]:
-    """A fresh default stack, outermost first."""
+) -> MiddlewareStack:
+    """A fresh default stack, outermost first; edit it by class (``MiddlewareStack``)."""
     limit = max_concurrent_generations
-    return [
-        *([ConcurrencyLimitMiddleware(limit)] if limit is not None else []),
-        FallbackMiddleware(),
-        RetryMiddleware(),
-        DeadlineMiddleware(),
-        *(telemetry or Telemetry()).middleware(),
-        ContextMergeMiddleware(),
-        StructuredOutputMiddleware(),
-        ToolVisibilityMiddleware(),
-        HooksMiddleware(),
-        MockToolsMiddleware(),
-        UsageLimitsMiddleware(),
-        UsageMiddleware(),
-        routing or ProviderRoutingMiddleware(),
-        SearchToolsMiddleware(),
-    ]
+    return MiddlewareStack(
+        [
+            *([ConcurrencyLimitMiddleware(limit)] if limit is not None else []),
+            FallbackMiddleware(),
+            RetryMiddleware(),
+            DeadlineMiddleware(),
+            *observability_middleware(telemetry),
+            ContextMergeMiddleware(),
+            StructuredOutputMiddleware(),
+            ToolVisibilityMiddleware(),
+            HooksMiddleware(),
+            MockToolsMiddleware(),
+            UsageLimitsMiddleware(),
+            UsageMiddleware(),
+            routing or ProviderRoutingMiddleware(),
+            SearchToolsMiddleware(),
+        ]
+    )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import anyio
 
+from ..core.calls import GenerationContext, GenerationHandler
+from ..core.results import GenerationResult
 from ..exceptions import ConfigurationError
-from ..pipeline.context import GenerationContext, GenerationHandler
-from ..tools.models import GenerationResult
 
 
 class ConcurrencyLimitMiddleware:

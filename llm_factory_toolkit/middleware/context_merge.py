@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from ..core.calls import GenerationContext, GenerationHandler
+from ..core.results import GenerationResult, Message
 from ..exceptions import ConfigurationError
-from ..pipeline.context import GenerationContext, GenerationHandler
-from ..tools.models import GenerationResult, Message
 
 
 class ContextMergeMiddleware:

@@ -21,8 +21,7 @@ from typing import Any
 
 import anyio
 
-from ..exceptions import DeadlineExceeded
-from ..pipeline.context import (
+from ..core.calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
@@ -31,7 +30,8 @@ from ..pipeline.context import (
     ToolCall,
     ToolHandler,
 )
-from ..tools.models import GenerationResult, ToolExecutionResult
+from ..core.results import GenerationResult, ToolExecutionResult
+from ..exceptions import DeadlineExceeded
 
 DEFAULT_TIMEOUT_S = 120.0
 """Seconds one attempt may take when no ``timeout=`` was given (per read, when streaming)."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from contextlib import aclosing
 
+from ..core.calls import ModelCall, ModelResponse
+from ..core.events import StreamChunkReceived
 from ..exceptions import ConfigurationError
-from ..pipeline.assembly import StreamAssembler
-from ..pipeline.context import ModelCall, ModelResponse
-from ..pipeline.events import StreamChunkReceived
+from ..transports.assembly import StreamAssembler
 
 
 async def dispatch_model_call(call: ModelCall) -> ModelResponse:

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..core.calls import ModelCall, ModelHandler, ModelResponse
+from ..core.events import FallbackUsed
 from ..exceptions import ProviderError
 from ..log import log
-from ..pipeline.context import ModelCall, ModelHandler, ModelResponse
-from ..pipeline.events import FallbackUsed
 from ..resilience.options import FallbackModel, fallback_tuple
 from ..resilience.policy import warrants_fallback
 from .retry import CallSnapshot

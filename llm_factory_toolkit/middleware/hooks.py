@@ -6,8 +6,8 @@ the call before any inner stage (mock substitution, the tool itself) runs.
 
 from __future__ import annotations
 
-from ..pipeline.context import ModelCall, ModelHandler, ModelResponse, ToolCall, ToolHandler
-from ..tools.models import ToolExecutionResult
+from ..core.calls import ModelCall, ModelHandler, ModelResponse, ToolCall, ToolHandler
+from ..core.results import ToolExecutionResult
 
 
 class HooksMiddleware:

@@ -18,14 +18,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..core.redaction import redact
 from ..exceptions import SkipToolCall, ToolCallDenied
 from ..log import library_logger
-from ..pipeline.redaction import redact
 from ..resilience.retrying import will_be_retried
 from ..telemetry.attributes import error_type
 
 if TYPE_CHECKING:
-    from ..pipeline.context import (
+    from ..core.calls import (
         GenerationContext,
         GenerationHandler,
         ModelCall,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         ToolCall,
         ToolHandler,
     )
-    from ..tools.models import GenerationResult, ToolExecutionResult, Usage
+    from ..core.results import GenerationResult, ToolExecutionResult, Usage
 
 
 class LoggingMiddleware:

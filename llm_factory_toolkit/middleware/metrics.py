@@ -26,7 +26,7 @@ from ..telemetry.attributes import (
 if TYPE_CHECKING:
     from opentelemetry.metrics import Histogram, MeterProvider
 
-    from ..pipeline.context import ModelCall, ModelHandler, ModelResponse
+    from ..core.calls import ModelCall, ModelHandler, ModelResponse
 
 _TOKEN_BUCKETS = [4.0**n for n in range(14)]
 """1, 4, 16, ... 67108864, as the conventions advise."""
@@ -80,7 +80,7 @@ class MetricsMiddleware:
 def _create_instruments(provider: MeterProvider | None) -> _Instruments:
     from opentelemetry import metrics
 
-    from .. import __version__
+    from .._version import __version__
     from .tracing import SCOPE
 
     meter = metrics.get_meter(SCOPE, __version__, meter_provider=provider)

@@ -10,9 +10,9 @@ authorization hook still vetoes a call in mock mode.
 
 from __future__ import annotations
 
-from ..pipeline.context import ToolCall, ToolHandler
+from ..core.calls import ToolCall, ToolHandler
+from ..core.results import ToolExecutionResult
 from ..tools.dispatch import substitute_mock
-from ..tools.models import ToolExecutionResult
 
 
 class MockToolsMiddleware:

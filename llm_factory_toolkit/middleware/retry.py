@@ -19,9 +19,9 @@ from dataclasses import fields
 
 import anyio
 
+from ..core.calls import GenerationContext, ModelCall, ModelHandler, ModelResponse
+from ..core.events import ModelCallRetrying
 from ..exceptions import ProviderError
-from ..pipeline.context import GenerationContext, ModelCall, ModelHandler, ModelResponse
-from ..pipeline.events import ModelCallRetrying
 from ..resilience.policy import RetryPolicy
 from ..resilience.retrying import call_with_retries
 from .deadline import check_time_for

@@ -30,8 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.calls import ModelCall, ModelHandler, ModelResponse
 from ..exceptions import ConfigurationError
-from ..pipeline.context import ModelCall, ModelHandler, ModelResponse
 from ..transports.base import Transport
 from ..transports.openai_compatible import compatible_provider
 from ..transports.openai_responses import is_openai_model

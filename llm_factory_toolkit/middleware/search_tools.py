@@ -23,8 +23,8 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.calls import GenerationContext, ModelCall, ModelHandler, ModelResponse
 from ..exceptions import ConfigurationError, UnsupportedFeatureError
-from ..pipeline.context import GenerationContext, ModelCall, ModelHandler, ModelResponse
 from ..transports.litellm_transport import LiteLLMTransport
 from ..transports.openai_responses import OpenAIResponsesTransport, is_openai_model
 

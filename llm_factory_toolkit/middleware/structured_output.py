@@ -29,16 +29,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-from ..exceptions import ConfigurationError, StructuredOutputError
-from ..log import log
-from ..pipeline.context import (
+from ..core.calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
     ModelHandler,
     ModelResponse,
 )
-from ..tools.models import GenerationResult, Message
+from ..core.results import GenerationResult, Message
+from ..exceptions import ConfigurationError, StructuredOutputError
+from ..log import log
 from .strict_schema import strict_schema
 
 STATE_KEY = "structured_output"

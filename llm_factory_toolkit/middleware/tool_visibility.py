@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import anyio
 
-from ..exceptions import ToolCallDenied
-from ..pipeline.context import (
+from ..core.calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
@@ -28,8 +27,9 @@ from ..pipeline.context import (
     ToolCall,
     ToolHandler,
 )
-from ..pipeline.events import Event, ToolsLoaded, ToolsUnloaded
-from ..tools.models import GenerationResult, ToolExecutionResult
+from ..core.events import Event, ToolsLoaded, ToolsUnloaded
+from ..core.results import GenerationResult, ToolExecutionResult
+from ..exceptions import ToolCallDenied
 from ..tools.session import ToolSession
 from ..tools.token_budget import definition_token_counter, definition_tokens
 

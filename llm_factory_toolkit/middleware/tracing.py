@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ..core.redaction import redact, redact_result, redacted_traceback
 from ..exceptions import SkipToolCall, ToolCallDenied
-from ..pipeline.redaction import redact, redact_result, redacted_traceback
 from ..telemetry import semconv as sc
 from ..telemetry.attributes import (
     Attributes,
@@ -45,7 +45,7 @@ from ..telemetry.settings import capture_content_from_env
 if TYPE_CHECKING:
     from opentelemetry.trace import Span, Tracer, TracerProvider
 
-    from ..pipeline.context import (
+    from ..core.calls import (
         GenerationContext,
         GenerationHandler,
         ModelCall,
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
         ToolCall,
         ToolHandler,
     )
-    from ..tools.models import GenerationResult, ToolExecutionResult
+    from ..core.results import GenerationResult, ToolExecutionResult
 
 SCOPE = "llm_factory_toolkit"
 """The instrumentation scope name of every span and metric the toolkit records."""
@@ -85,7 +85,7 @@ class TracingMiddleware:
         if self._tracer is None:
             from opentelemetry import trace
 
-            from .. import __version__
+            from .._version import __version__
 
             self._tracer = trace.get_tracer(SCOPE, __version__, tracer_provider=self._provider)
         return self._tracer

@@ -11,9 +11,9 @@ answered stop outside it and are not counted: the tool did not run.
 
 from __future__ import annotations
 
-from ..pipeline.context import ModelCall, ModelHandler, ModelResponse, ToolCall, ToolHandler
-from ..pipeline.events import UsageRecorded
-from ..tools.models import ToolExecutionResult
+from ..core.calls import ModelCall, ModelHandler, ModelResponse, ToolCall, ToolHandler
+from ..core.events import UsageRecorded
+from ..core.results import ToolExecutionResult
 from ..transports.cost import with_cost
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..exceptions import UsageLimitExceeded
-from ..pipeline.context import (
+from ..core.calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
@@ -24,8 +23,9 @@ from ..pipeline.context import (
     ToolCall,
     ToolHandler,
 )
-from ..pipeline.observed import error_result
-from ..tools.models import GenerationResult, ToolExecutionResult
+from ..core.observed import error_result
+from ..core.results import GenerationResult, ToolExecutionResult
+from ..exceptions import UsageLimitExceeded
 
 _KEY = "usage_limits"
 

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from blinker import Namespace, Signal
 
+from ..core.events import Event
 from ..log import log
-from .events import Event
 
 E = TypeVar("E", bound=Event)
 Observer = Callable[[E], Awaitable[None] | None]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import anyio
 
+from ..core import events as ev
+from ..core.calls import GenerationContext, ModelCall, ModelResponse, RequestedToolCall, ToolCall
+from ..core.results import GenerationResult, Message, ToolExecutionResult
 from ..exceptions import ConfigurationError
-from ..tools.models import GenerationResult, Message, ToolExecutionResult
-from . import events as ev
-from .context import GenerationContext, ModelCall, ModelResponse, RequestedToolCall, ToolCall
 
 
 async def run_agent_loop(ctx: GenerationContext) -> GenerationResult:

@@ -14,13 +14,13 @@ variables (tracing spans, log bindings) flow through every layer.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeAlias, TypeVar
 
-from ..tools.models import GenerationResult, ToolExecutionResult
-from . import observed
-from .context import (
+from ..core import observed
+from ..core.calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
@@ -29,23 +29,36 @@ from .context import (
     ToolCall,
     ToolHandler,
 )
+from ..core.results import GenerationResult, ToolExecutionResult
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-class Middleware(Protocol):
-    """Documentation of the three optional levels; a middleware defines any subset."""
+class GenerationMiddleware(Protocol):
+    """A stage around whole generations."""
 
     async def wrap_generation(
         self, ctx: GenerationContext, call_next: GenerationHandler
     ) -> GenerationResult: ...
 
+
+class ModelCallMiddleware(Protocol):
+    """A stage around each model call."""
+
     async def wrap_model_call(self, call: ModelCall, call_next: ModelHandler) -> ModelResponse: ...
+
+
+class ToolCallMiddleware(Protocol):
+    """A stage around each tool call."""
 
     async def wrap_tool_call(
         self, call: ToolCall, call_next: ToolHandler
     ) -> ToolExecutionResult: ...
+
+
+Middleware: TypeAlias = GenerationMiddleware | ModelCallMiddleware | ToolCallMiddleware
+"""A stage: an object with one or more of the three ``wrap_*`` methods, checked by mypy."""
 
 
 def build_onion(
@@ -69,13 +82,13 @@ class Pipeline:
 
     def __init__(
         self,
-        middleware: Sequence[object],
+        middleware: Sequence[Middleware],
         *,
         generation_core: GenerationHandler,
         model_core: ModelHandler,
         tool_core: ToolHandler,
     ) -> None:
-        self.middleware: tuple[object, ...] = tuple(middleware)
+        self.middleware: tuple[Middleware, ...] = tuple(middleware)
         _check_members(self.middleware)
         self._generation = build_onion(self.middleware, "wrap_generation", generation_core)
         self._model = build_onion(self.middleware, "wrap_model_call", model_core)
@@ -105,5 +118,18 @@ def _check_members(middleware: Sequence[Any]) -> None:
             raise ConfigurationError(
                 f"middleware {member.__name__} was passed as a class; pass an instance"
             )
+        misspelt = _misspelt_levels(member)
+        if misspelt:
+            raise ConfigurationError(f"middleware {member!r} defines {misspelt}")
         if not any(callable(getattr(member, level, None)) for level in _LEVELS):
             raise ConfigurationError(f"middleware {member!r} defines none of {', '.join(_LEVELS)}")
+
+
+def _misspelt_levels(member: object) -> str:
+    """``"wrap_tool_calls (did you mean wrap_tool_call?)"`` for near misses of a level."""
+    found = []
+    for name in dir(type(member)):
+        close = difflib.get_close_matches(name, _LEVELS, n=1, cutoff=0.85)
+        if close and name not in _LEVELS:
+            found.append(f"{name} (did you mean {close[0]}?)")
+    return ", ".join(found)

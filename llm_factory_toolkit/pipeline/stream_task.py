@@ -11,15 +11,16 @@ run (closing its HTTP response) before the block exits.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import anyio
 from anyio.abc import ObjectReceiveStream, ObjectSendStream
 
-from ..tools.models import StreamChunk
-from .context import GenerationContext
+from ..core.calls import GenerationContext
+from ..core.results import GenerationResult, StreamChunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +49,13 @@ class ChunkStream:
 
 @asynccontextmanager
 async def stream_in_task(
-    ctx: GenerationContext,
-) -> AsyncGenerator[AsyncIterator[StreamChunk], None]:
-    """Run ``ctx``'s generation in a task; yield the stream of its chunks."""
-    send, receive = anyio.create_memory_object_stream[StreamChunk | _Failed](0)
+    ctx: GenerationContext, start: Callable[[], Awaitable[GenerationResult[Any]]]
+) -> AsyncGenerator[AsyncIterator[StreamChunk[Any]], None]:
+    """Run ``start()`` (``ctx``'s generation) in a task; yield the stream of its chunks."""
+    send, receive = anyio.create_memory_object_stream[StreamChunk[Any] | _Failed](0)
     try:
         async with anyio.create_task_group() as group:
-            group.start_soon(_produce, ctx, send)
+            group.start_soon(_produce, ctx, start, send)
             try:
                 yield ChunkStream(receive)
             finally:
@@ -65,14 +66,18 @@ async def stream_in_task(
         receive.close()
 
 
-async def _produce(ctx: GenerationContext, send: ObjectSendStream[StreamChunk | _Failed]) -> None:
+async def _produce(
+    ctx: GenerationContext,
+    start: Callable[[], Awaitable[GenerationResult[Any]]],
+    send: ObjectSendStream[StreamChunk[Any] | _Failed],
+) -> None:
     async def sink(text: str) -> None:
         await send.send(StreamChunk(content=text))
 
     ctx.stream_sink = sink
     async with send:
         try:
-            result = await ctx.pipeline.run_generation(ctx)
+            result = await start()
         except Exception as error:  # handed to the consumer, raised where it reads
             await send.send(_Failed(error))
             return

@@ -24,9 +24,9 @@ from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.cancellation import RunCancelled
+from ..core.results import GenerationResult, StreamChunk
 from ..exceptions import ConfigurationError
-from ..tools.models import GenerationResult, StreamChunk
-from .cancellation import RunCancelled
 from .scope_probe import innermost_scope
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from ..core.results import Usage
 from ..exceptions import ConfigurationError, UsageLimitExceeded
-from ..tools.models import Usage
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from . import semconv as sc
 
 if TYPE_CHECKING:
-    from ..pipeline.context import GenerationContext, ModelCall, ModelResponse, ToolCall
-    from ..tools.models import Usage
+    from ..core.calls import GenerationContext, ModelCall, ModelResponse, ToolCall
+    from ..core.results import Usage
 
 Attributes = dict[str, Any]
 

@@ -16,8 +16,8 @@ from . import semconv as sc
 from .attributes import Attributes
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall, ModelResponse, ToolCall
-    from ..tools.models import Message, ToolExecutionResult
+    from ..core.calls import ModelCall, ModelResponse, ToolCall
+    from ..core.results import Message, ToolExecutionResult
 
 
 def request_content(call: ModelCall) -> Attributes:

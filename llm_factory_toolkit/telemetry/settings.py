@@ -43,19 +43,3 @@ class Telemetry:
     meter_provider: MeterProvider | None = None
     capture_content: bool | None = None
     agent_name: str | None = None
-
-    def middleware(self) -> list[object]:
-        """The observability stages, outermost first: tracing, logging, metrics."""
-        from ..middleware.logging import LoggingMiddleware
-        from ..middleware.metrics import MetricsMiddleware
-        from ..middleware.tracing import TracingMiddleware
-
-        return [
-            TracingMiddleware(
-                tracer_provider=self.tracer_provider,
-                capture_content=self.capture_content,
-                agent_name=self.agent_name,
-            ),
-            LoggingMiddleware(),
-            MetricsMiddleware(meter_provider=self.meter_provider),
-        ]

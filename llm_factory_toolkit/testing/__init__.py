@@ -19,6 +19,9 @@ Messages (JSON and SSE) on 127.0.0.1, so the real SDKs are exercised end to end:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..core.deprecation import renamed_names
 from .events import EventLog, capture_events
 from .script import (
     Fail,
@@ -31,7 +34,7 @@ from .script import (
     ToolCallSpec,
     Truncated,
     Turn,
-    Usage,
+    UsageSpec,
 )
 from .scripted import RecordedCall, ScriptedTransport
 from .server import LoopbackLLMServer, RecordedRequest
@@ -52,6 +55,10 @@ __all__ = [
     "ToolCalls",
     "Truncated",
     "Turn",
-    "Usage",
+    "UsageSpec",
     "capture_events",
 ]
+
+if TYPE_CHECKING:
+    Usage = UsageSpec
+__getattr__ = renamed_names(__name__, {"Usage": UsageSpec})

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from ..core.events import Event
 from ..pipeline.bus import EventBus
-from ..pipeline.events import Event
 
 E = TypeVar("E", bound=Event)
 

@@ -21,12 +21,12 @@ __all__ = [
     "ToolCalls",
     "Truncated",
     "Turn",
-    "Usage",
+    "UsageSpec",
 ]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Usage:
+class UsageSpec:
     """Token counts, rendered in each wire format's native shape.
 
     ``input_tokens`` is the total prompt size *including* ``cached_input_tokens`` (OpenAI's
@@ -62,7 +62,7 @@ class Text:
     """
 
     content: str
-    usage: Usage = field(default_factory=Usage)
+    usage: UsageSpec = field(default_factory=UsageSpec)
     chunk_size: int = 4
     model: str | None = None
     annotations: list[dict[str, Any]] | None = None
@@ -102,7 +102,7 @@ class ToolCalls:
 
     calls: list[ToolCallSpec]
     content: str | None = None
-    usage: Usage = field(default_factory=Usage)
+    usage: UsageSpec = field(default_factory=UsageSpec)
     chunk_size: int = 7
     omit_ids_after_first_delta: bool = True
     model: str | None = None
@@ -121,7 +121,7 @@ class JSONReply:
     """Text whose content is ``json.dumps(data)``, for structured-output tests."""
 
     data: Any
-    usage: Usage = field(default_factory=Usage)
+    usage: UsageSpec = field(default_factory=UsageSpec)
     model: str | None = None
     chunk_size: int = 4
     delay: float = 0.0

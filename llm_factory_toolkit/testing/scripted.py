@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import anyio
 
+from ..core.calls import ModelCall, ModelResponse
+from ..core.results import Message, Usage as TokenUsage
 from ..exceptions import MalformedResponseError, ProviderError
-from ..pipeline.context import ModelCall, ModelResponse
-from ..tools.models import Message, Usage as TokenUsage
 from ..transports.base import StreamDelta, ToolCallDelta, Transport
 from ..transports.errors import provider_error_from
-from .script import Fail, JSONReply, Malformed, Stall, Text, ToolCalls, Truncated, Turn, Usage
+from .script import Fail, JSONReply, Malformed, Stall, Text, ToolCalls, Truncated, Turn, UsageSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ def _call_delta(index: int, call_id: str | None, name: str | None, arguments: st
     return StreamDelta(tool_calls=(ToolCallDelta(index, call_id, name, arguments),))
 
 
-def _usage(usage: Usage) -> TokenUsage:
+def _usage(usage: UsageSpec) -> TokenUsage:
     return TokenUsage(
         input_tokens=usage.input_tokens,
         output_tokens=usage.output_tokens,

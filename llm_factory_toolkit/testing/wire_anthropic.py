@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llm_factory_toolkit.testing.script import Fail, Usage
+from llm_factory_toolkit.testing.script import Fail, UsageSpec
 from llm_factory_toolkit.testing.wire_common import Reply, pieces, sse
 
 __all__ = ["error_body", "render_json", "render_sse", "usage_json"]
@@ -29,7 +29,7 @@ def error_body(fail: Fail) -> dict[str, Any]:
     return {"type": "error", "error": {"type": kind, "message": fail.message}}
 
 
-def usage_json(usage: Usage, output_tokens: int | None = None) -> dict[str, Any]:
+def usage_json(usage: UsageSpec, output_tokens: int | None = None) -> dict[str, Any]:
     """Anthropic usage: ``input_tokens`` excludes cache reads and writes, reported apart."""
     fresh = usage.input_tokens - usage.cached_input_tokens - usage.cache_write_input_tokens
     return {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llm_factory_toolkit.testing.script import Fail, Usage
+from llm_factory_toolkit.testing.script import Fail, UsageSpec
 from llm_factory_toolkit.testing.wire_common import Reply, pieces, sse
 
 __all__ = ["error_body", "render_json", "render_sse", "usage_json"]
@@ -38,7 +38,7 @@ def error_body(fail: Fail) -> dict[str, Any]:
     }
 
 
-def usage_json(usage: Usage) -> dict[str, Any]:
+def usage_json(usage: UsageSpec) -> dict[str, Any]:
     """Chat Completions usage, with the detail objects current OpenAI models send."""
     return {
         "prompt_tokens": usage.input_tokens,
@@ -129,7 +129,7 @@ class _Chunker:
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
         return sse({**self.base, "choices": [choice]})
 
-    def usage(self, usage: Usage) -> bytes:
+    def usage(self, usage: UsageSpec) -> bytes:
         return sse({**self.base, "choices": [], "usage": usage_json(usage)})
 
 

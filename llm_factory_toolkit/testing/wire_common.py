@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from llm_factory_toolkit.testing.script import Text, ToolCalls, ToolCallSpec, Usage
+from llm_factory_toolkit.testing.script import Text, ToolCalls, ToolCallSpec, UsageSpec
 
 __all__ = ["Reply", "dumps", "pieces", "sse"]
 
@@ -49,7 +49,7 @@ class Reply:
         return blocks
 
     @property
-    def usage(self) -> Usage:
+    def usage(self) -> UsageSpec:
         """The token counts to report."""
         return self.turn.usage
 

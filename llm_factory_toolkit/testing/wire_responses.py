@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from llm_factory_toolkit.testing.script import Usage
+from llm_factory_toolkit.testing.script import UsageSpec
 from llm_factory_toolkit.testing.wire_chat import error_body
 from llm_factory_toolkit.testing.wire_common import Reply, pieces, sse
 
 __all__ = ["error_body", "render_json", "render_sse", "usage_json"]
 
 
-def usage_json(usage: Usage) -> dict[str, Any]:
+def usage_json(usage: UsageSpec) -> dict[str, Any]:
     """Responses usage: input/output naming with cached and reasoning details."""
     return {
         "input_tokens": usage.input_tokens,

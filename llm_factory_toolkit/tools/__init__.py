@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from .base_tool import BaseTool
-from .builtins import read_local_file, safe_math_evaluator
-from .catalog import InMemoryToolCatalog, ToolCatalog, ToolCatalogEntry
-from .models import (
+from ..core.results import (
     GenerationResult,
     ParsedToolCall,
     StreamChunk,
@@ -13,6 +10,9 @@ from .models import (
     ToolIntentOutput,
     Usage,
 )
+from .base_tool import BaseTool
+from .builtins import read_local_file, safe_math_evaluator
+from .catalog import InMemoryToolCatalog, ToolCatalog, ToolCatalogEntry
 from .registration import ToolRegistration
 from .runtime import ToolRuntime
 from .session import ToolSession

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Self
 
-from .models import ToolExecutionResult
+from ..core.results import ToolExecutionResult
 
 
 def mock_stub(tool_name: str) -> ToolExecutionResult:

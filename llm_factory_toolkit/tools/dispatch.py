@@ -24,17 +24,17 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from ..core import observed
+from ..core.calls import ToolCall
+from ..core.cancellation import is_own_cancellation
+from ..core.observed import error_result
+from ..core.redaction import redact, redact_result, redacted_traceback
+from ..core.result_cap import cap_for_model
+from ..core.results import ToolExecutionResult
 from ..exceptions import SkipToolCall
 from ..log import log
-from ..pipeline import observed
-from ..pipeline.cancellation import is_own_cancellation
-from ..pipeline.context import ToolCall
-from ..pipeline.observed import error_result
-from ..pipeline.redaction import redact, redact_result, redacted_traceback
 from .base_tool import mock_stub
 from .injection import Handler, injected_values
-from .models import ToolExecutionResult
-from .result_cap import cap_for_model
 from .schema import ArgumentsError
 from .sync_threads import run_sync_tool
 

@@ -2,10 +2,12 @@
 
 Every entry of ``tool_execution_context`` whose name a tool's function declares (or every
 entry, when it takes ``**kwargs``) is passed to it, and so are three values always on offer:
-``tool_runtime`` (nested calls), ``tool_call_depth`` and ``tool_session``. An injected value
-overrides an argument of the same name from the model, so a model can never spoof
-``user_id``. The values reach the function only: never a schema, a request body or an event;
-text the tool writes is redacted before anyone else reads it (``pipeline.redaction``).
+``tool_runtime`` (nested calls), ``tool_call_depth`` and ``tool_session``; a parameter
+annotated ``ToolContext[Deps]`` receives the generation's ``deps=`` (``tool_context``).
+An injected value overrides an argument of the same name from the model, so a model can
+never spoof ``user_id``. The values reach the function only: never a schema, a request
+body or an event; text the tool writes is redacted before anyone else reads it
+(``core.redaction``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .tool_context import ContextParameter, context_parameter, tool_context_for
+
 if TYPE_CHECKING:
-    from ..pipeline.context import ToolCall
+    from ..core.calls import ToolCall
     from .tool_factory import ToolFactory
 
 ALWAYS_OFFERED = ("tool_runtime", "tool_call_depth", "tool_session")
@@ -31,6 +35,8 @@ class Handler:
     is_async: bool
     accepts: frozenset[str] | None
     """The keyword parameters it declares; None when it takes ``**kwargs``."""
+    context: ContextParameter | None = None
+    """The parameter annotated ``ToolContext[...]``, injected by type rather than name."""
 
     @classmethod
     def of(cls, function: Callable[..., Any]) -> Handler:
@@ -42,7 +48,7 @@ class Handler:
         is_async = inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
             type(function).__call__
         )
-        return cls(function, is_async, accepts)
+        return cls(function, is_async, accepts, context_parameter(function))
 
     def takes(self, name: str) -> bool:
         return self.accepts is None or name in self.accepts
@@ -60,6 +66,8 @@ def injected_values(handler: Handler, call: ToolCall, factory: ToolFactory) -> d
     for name in ALWAYS_OFFERED:
         if name not in values and handler.takes(name):
             values[name] = _always_offered(name, call, factory)
+    if handler.context is not None:
+        values[handler.context.name] = tool_context_for(call, handler.context)
     return values
 
 

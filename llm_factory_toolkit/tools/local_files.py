@@ -18,8 +18,8 @@ import os
 import stat
 from pathlib import Path
 
-from ..pipeline.observed import error_result
-from .models import ToolExecutionResult
+from ..core.observed import error_result
+from ..core.results import ToolExecutionResult
 
 DEFAULT_MAX_BYTES = 1_000_000
 

@@ -13,8 +13,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..pipeline.observed import error_result
-from .models import ToolExecutionResult
+from ..core.observed import error_result
+from ..core.results import ToolExecutionResult
 from .session import LoadOutcome, ToolSession
 
 if TYPE_CHECKING:

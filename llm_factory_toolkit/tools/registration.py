@@ -72,13 +72,17 @@ def build_registration(
         raise ToolError(f"a tool must be callable, got {type(function).__name__}")
     tool_name = _checked_name(name or str(getattr(function, "__name__", "")))
     mock = mock_function or _mock_of(function)
+    handler = Handler.of(function)
+    by_type = [handler.context.name] if handler.context else []
     return ToolRegistration(
         name=tool_name,
         description=description
         or inspect.getdoc(function)
         or f"Executes the {tool_name} function.",
-        handler=Handler.of(function),
-        schema=build_schema(tool_name, function, parameters, {*ALWAYS_OFFERED, *context_params}),
+        handler=handler,
+        schema=build_schema(
+            tool_name, function, parameters, {*ALWAYS_OFFERED, *context_params, *by_type}
+        ),
         mock_handler=Handler.of(mock) if mock is not None else None,
         category=category,
         tags=list(tags or ()),

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from ..core.calls import ToolCall
+from ..core.results import ToolExecutionResult
 from ..exceptions import ToolError
-from ..pipeline.context import ToolCall
-from .models import ToolExecutionResult
 
 if TYPE_CHECKING:
     from .tool_factory import ToolFactory

@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from ..pipeline.observed import error_result
-from .models import ToolExecutionResult
+from ..core.observed import error_result
+from ..core.results import ToolExecutionResult
 
 if TYPE_CHECKING:
     from .worker_pool import WorkerPool

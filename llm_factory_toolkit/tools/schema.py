@@ -219,7 +219,7 @@ def _type_hints(
     Injected parameters are skipped before resolution, so annotating ``tool_runtime`` with a
     type imported only under ``TYPE_CHECKING`` does not break the schema.
     """
-    target = _annotated(function)
+    target = annotated_function(function)
     wanted = {
         name: annotation
         for name, annotation in getattr(target, "__annotations__", {}).items()
@@ -239,7 +239,7 @@ def _type_hints(
         ) from exc
 
 
-def _annotated(function: Callable[..., Any]) -> Any:
+def annotated_function(function: Callable[..., Any]) -> Any:
     """The plain function that carries the annotations of ``function``."""
     target: Any = inspect.unwrap(function)
     while isinstance(target, functools.partial):

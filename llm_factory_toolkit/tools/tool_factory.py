@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ..core.calls import ToolCall
+from ..core.results import ToolExecutionResult
 from ..log import log
-from ..pipeline.context import ToolCall
 from .base_tool import BaseTool
 from .builtins import BUILTIN_TOOLS, builtin_function
 from .dispatch import run_detached
-from .models import ToolExecutionResult
 from .registration import ToolRegistration, build_registration, registration_for_class
 from .runtime import DEFAULT_MAX_DEPTH
 from .usage_counts import ToolUsageCounts
@@ -131,9 +131,7 @@ class ToolFactory:
 
         ``prefix`` names them ``{prefix}_{tool}``. See ``llm_factory_toolkit.mcp``.
         """
-        from ..mcp.toolset import MCPToolset
-
-        toolset = MCPToolset(self, server, prefix)
+        toolset = server.toolset_in(self, prefix)
         self.mcp_toolsets.append(toolset)
         return toolset
 

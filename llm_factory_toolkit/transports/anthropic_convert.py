@@ -22,8 +22,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..core.results import Message
 from ..exceptions import ConfigurationError
-from ..tools.models import Message
 from .responses_convert import text_of
 
 Block = dict[str, Any]

@@ -27,7 +27,7 @@ from .model_capabilities import Sampling, supported_sampling
 from .sdk_clients import accepted_options, parameters_of
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall
+    from ..core.calls import ModelCall
 
 DEFAULT_MAX_TOKENS = 4096
 THINKING_BUDGETS = {"minimal": 1024, "low": 1024, "medium": 2048, "high": 4096}

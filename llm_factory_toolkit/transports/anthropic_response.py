@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from ..core.calls import ModelResponse
+from ..core.results import Message, Usage
 from ..exceptions import MalformedResponseError
-from ..pipeline.context import ModelResponse
-from ..tools.models import Message, Usage
 from .base import StreamDelta, ToolCallDelta
 
 PROVIDER = "anthropic"

@@ -20,7 +20,7 @@ from .sdk_clients import ClientCache, load_sdk, load_sdk_async, sdk_settings
 from .sdk_stream import sdk_deltas
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall, ModelResponse
+    from ..core.calls import ModelCall, ModelResponse
 
 _EXTRA = ("anthropic", "anthropic", "Anthropic models")
 

@@ -12,10 +12,10 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..tools.models import Usage
+from ..core.results import Usage
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall, ModelResponse
+    from ..core.calls import ModelCall, ModelResponse
 
 
 @dataclass(frozen=True, slots=True)

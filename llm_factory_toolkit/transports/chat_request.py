@@ -13,13 +13,13 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from ..tools.models import Message
+from ..core.results import Message
 from .model_capabilities import Sampling, is_openai_reasoning_model, supported_sampling
 from .openai_compatible import bare_model_name
 from .sdk_clients import accepted_options, parameters_of
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall
+    from ..core.calls import ModelCall
 
 TRANSCRIPT_EXTRAS = ("thinking_blocks", "reasoning_items", "is_error")
 """Message keys the toolkit keeps for other wires; Chat Completions servers never see them."""

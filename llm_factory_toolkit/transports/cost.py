@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelResponse
-    from ..tools.models import Usage
+    from ..core.calls import ModelResponse
+    from ..core.results import Usage
 
 _BUNDLED_MAP = "model_prices_and_context_window_backup.json"
 

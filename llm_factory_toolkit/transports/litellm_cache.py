@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tools.models import Message
+from ..core.results import Message
 from .anthropic_request import cache_control, cache_parts
 
 

@@ -16,9 +16,9 @@ import functools
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from ..core.results import Message
 from ..exceptions import ConfigurationError
 from ..log import log
-from ..tools.models import Message
 from .chat_request import TRANSCRIPT_EXTRAS
 from .litellm_cache import with_cache_marks
 from .litellm_loader import load_litellm
@@ -26,7 +26,7 @@ from .model_capabilities import Sampling, supported_sampling
 from .sdk_clients import TOOLKIT_OPTIONS
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall
+    from ..core.calls import ModelCall
 
 _NATIVE_FORMAT_PROVIDERS = frozenset({"openai", "azure"})
 _NO_SDK_RETRIES = {"num_retries": 0, "max_retries": 0}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.calls import ModelResponse
+from ..core.results import Message, Usage
 from ..exceptions import MalformedResponseError
-from ..pipeline.assembly import new_tool_call_id
-from ..pipeline.context import ModelResponse
-from ..tools.models import Message, Usage
+from .assembly import new_tool_call_id
 from .base import StreamDelta, ToolCallDelta
 from .thinking_blocks import plain_blocks
 

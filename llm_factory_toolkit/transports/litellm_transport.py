@@ -22,7 +22,7 @@ from .litellm_response import delta_from_chunk, model_response_from
 from .thinking_blocks import ThinkingCollector
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall, ModelResponse
+    from ..core.calls import ModelCall, ModelResponse
     from .litellm_bridge import LoopThread
 
 

@@ -21,7 +21,7 @@ from .openai_sdk import OpenAIClients
 from .sdk_stream import sdk_deltas
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall, ModelResponse
+    from ..core.calls import ModelCall, ModelResponse
 
 
 class OpenAIChatTransport(Transport):

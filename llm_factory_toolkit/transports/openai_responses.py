@@ -16,7 +16,7 @@ from .responses_request import responses_kwargs
 from .sdk_stream import sdk_deltas
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall, ModelResponse
+    from ..core.calls import ModelCall, ModelResponse
 
 OPENAI_PREFIXES = ("gpt-", "o1-", "o3-", "o4-", "chatgpt-")
 _BARE_O_SERIES = frozenset({"o1", "o3"})

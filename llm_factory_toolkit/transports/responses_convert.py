@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..core.results import Message
 from ..exceptions import ConfigurationError, UnsupportedFeatureError
-from ..tools.models import Message
 from .responses_schema import is_strict_schema
 
 _PLAIN_ROLES = frozenset({"system", "developer", "user"})

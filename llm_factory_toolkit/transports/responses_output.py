@@ -16,7 +16,7 @@ any other item (hosted tools)                   ``metadata["output_items"]``
 ==============================================  ==========================================
 
 Streamed, text deltas and function-call argument deltas become ``StreamDelta`` values (one
-tool-call index per output item) for ``pipeline.assembly``; the terminal
+tool-call index per output item) for ``transports.assembly``; the terminal
 ``response.completed`` event carries the usage, finish reason and metadata.
 """
 
@@ -25,14 +25,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.calls import ModelResponse
+from ..core.results import Message, Usage
 from ..exceptions import (
     MalformedResponseError,
     ProviderError,
     RateLimitError,
     ServerError,
 )
-from ..pipeline.context import ModelResponse
-from ..tools.models import Message, Usage
 from .base import StreamDelta, ToolCallDelta
 
 PROVIDER = "openai"

@@ -18,7 +18,7 @@ from .responses_convert import function_tools, input_items, text_format, tool_ch
 from .sdk_clients import accepted_options, parameters_of
 
 if TYPE_CHECKING:
-    from ..pipeline.context import ModelCall
+    from ..core.calls import ModelCall
 
 _ALIASES = {"max_tokens": "max_output_tokens", "max_completion_tokens": "max_output_tokens"}
 _ENCRYPTED = "reasoning.encrypted_content"

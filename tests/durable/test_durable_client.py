@@ -12,9 +12,9 @@ import pytest
 from dbos import DBOS
 
 from llm_factory_toolkit import LLMClient, ToolFactory
+from llm_factory_toolkit.core.events import ToolCallRejected
 from llm_factory_toolkit.durable.dbos import DurableClient
 from llm_factory_toolkit.exceptions import ConfigurationError, ServerError
-from llm_factory_toolkit.pipeline.events import ToolCallDenied
 from llm_factory_toolkit.testing import (
     Fail,
     LoopbackLLMServer,
@@ -113,7 +113,7 @@ async def test_an_approval_runs_the_approved_call_and_denies_the_other(
     assert "denied: not Oslo" in answered[oslo.id]
     assert result.content == "Paris is 21°C; Oslo was refused."
     assert [m.get("tool_call_id") for m in result.tool_messages[1:]] == [paris.id, oslo.id]
-    (denial,) = events.of(ToolCallDenied)
+    (denial,) = events.of(ToolCallRejected)
     assert (denial.tool_call_id, denial.reason) == (oslo.id, "not Oslo")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from llm_factory_toolkit import LLMClient
+from llm_factory_toolkit.core.calls import ModelCall, ModelHandler, ModelResponse
 from llm_factory_toolkit.durable.replay import Replay, replay_quietly
 from llm_factory_toolkit.middleware import dispatch_model_call
-from llm_factory_toolkit.pipeline.context import ModelCall, ModelHandler, ModelResponse
 from llm_factory_toolkit.pipeline.loop import run_agent_loop
 from llm_factory_toolkit.testing import (
     ScriptedTransport,

@@ -22,8 +22,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from llm_factory_toolkit import LLMClient, Telemetry, ToolFactory
+from llm_factory_toolkit.core.calls import ModelCall
 from llm_factory_toolkit.durable.dbos import DurableClient
-from llm_factory_toolkit.pipeline.context import ModelCall
 
 WORKFLOW_ID = "weather-paris"
 APPROVAL_ID = "weather-approval"

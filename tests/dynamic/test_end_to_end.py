@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from llm_factory_toolkit import ToolFactory
-from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
     Text,
@@ -70,4 +70,4 @@ async def test_browse_load_use_unload(
 
     assert [e.tool_names for e in log.of(ev.ToolsLoaded)] == [("send_sms",)]
     assert [e.tool_names for e in log.of(ev.ToolsUnloaded)] == [("send_sms",)]
-    assert [e.tool_name for e in log.of(ev.ToolCallDenied)] == ["get_secret"]
+    assert [e.tool_name for e in log.of(ev.ToolCallRejected)] == ["get_secret"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from llm_factory_toolkit import LLMClient, ToolFactory, ToolSession
-from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
     ScriptedTransport,
     Text,
@@ -102,7 +102,7 @@ async def test_a_hidden_tool_is_refused_at_dispatch(factory: ToolFactory) -> Non
     assert answer["status"] == "denied"
     assert "not loaded" in answer["error"] and "load_tools" in answer["error"]
     assert ran == []
-    (denied,) = log.of(ev.ToolCallDenied)
+    (denied,) = log.of(ev.ToolCallRejected)
     assert denied.tool_name == "wire_money" and "not loaded" in denied.reason
 
 
@@ -163,7 +163,7 @@ async def test_unregistered_names_are_left_to_the_runner(factory: ToolFactory) -
     with capture_events(client.events) as log:
         result = await client.generate(input="x")
     assert tool_results(result)["c_teleport_0"]["status"] == "tool_not_found"
-    assert log.of(ev.ToolCallDenied) == []
+    assert log.of(ev.ToolCallRejected) == []
 
 
 async def test_use_tools_narrows_the_session(factory: ToolFactory) -> None:

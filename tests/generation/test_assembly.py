@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from llm_factory_toolkit import MalformedResponseError
-from llm_factory_toolkit.pipeline.assembly import StreamAssembler
+from llm_factory_toolkit.transports.assembly import StreamAssembler
 from llm_factory_toolkit.transports.base import StreamDelta, ToolCallDelta
 from llm_factory_toolkit.transports.litellm_response import delta_from_chunk
 

@@ -19,7 +19,7 @@ import anyio
 import pytest
 
 from llm_factory_toolkit import ToolCall, ToolCallDenied, ToolFactory
-from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
     Text,
@@ -152,7 +152,7 @@ async def test_streamed_tool_calls_go_through_the_same_tool_stages(
     paris, rome = (json.loads(m["content"]) for m in result.tool_messages[1:])
     assert paris["celsius"] == 21 and rome["status"] == "denied"
     assert [e.tool_name for e in events.of(ev.ToolCallFinished)] == ["get_weather"]
-    assert [e.reason for e in events.of(ev.ToolCallDenied)] == ["Rome is off limits"]
+    assert [e.reason for e in events.of(ev.ToolCallRejected)] == ["Rome is off limits"]
     streamed = "".join(e.content for e in events.of(ev.StreamChunkReceived))
     assert streamed == "Only Paris."
 

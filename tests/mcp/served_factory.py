@@ -13,9 +13,9 @@ import sys
 import anyio
 
 from llm_factory_toolkit import ToolCallDenied, ToolFactory
+from llm_factory_toolkit.core.calls import ToolCall
 from llm_factory_toolkit.mcp import serve
 from llm_factory_toolkit.pipeline import HookRegistry
-from llm_factory_toolkit.pipeline.context import ToolCall
 
 
 def whoami(user_id: str) -> str:

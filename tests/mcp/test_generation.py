@@ -10,8 +10,8 @@ import anyio
 import pytest
 
 from llm_factory_toolkit import ToolCallDenied, ToolFactory
+from llm_factory_toolkit.core.calls import ToolCall
 from llm_factory_toolkit.mcp import SERVER_ATTRIBUTE, MCPServerError, MCPServerStdio
-from llm_factory_toolkit.pipeline.context import ToolCall
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
 from tests.observability.conftest import new_traces
 from tests.support import loopback_client, offered_tools, tool_results

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from llm_factory_toolkit import LLMClient, ModelCall, ModelResponse, Usage
+from llm_factory_toolkit.core.calls import ModelHandler
 from llm_factory_toolkit.events import UsageRecorded
-from llm_factory_toolkit.pipeline.context import ModelHandler
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
     ScriptedTransport,
     Text,
     ToolCalls,
     ToolCallSpec,
-    Usage as Tokens,
+    UsageSpec as Tokens,
     capture_events,
 )
 from llm_factory_toolkit.transports import cost

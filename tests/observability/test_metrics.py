@@ -18,7 +18,7 @@ from llm_factory_toolkit.testing import (
     Text,
     ToolCalls,
     ToolCallSpec,
-    Usage,
+    UsageSpec,
 )
 from tests.support import loopback_client, weather_factory
 
@@ -68,7 +68,7 @@ async def test_each_model_call_records_duration_and_tokens(metrics: Metrics) -> 
         model="anthropic/claude-sonnet-4-5",
         transport=ScriptedTransport(
             ToolCalls([ToolCallSpec("get_weather", {"city": "Oslo"})]),
-            Text("Cold.", usage=Usage(input_tokens=40, output_tokens=3)),
+            Text("Cold.", usage=UsageSpec(input_tokens=40, output_tokens=3)),
         ),
         tool_factory=weather_factory(),
         telemetry=metrics.telemetry(),
@@ -110,7 +110,7 @@ async def test_metrics_over_http_name_the_server(
     server: LoopbackLLMServer, metrics: Metrics
 ) -> None:
     """Through litellm and the loopback server: server address and port, real token counts."""
-    server.script(Text("Hi.", usage=Usage(input_tokens=12, output_tokens=2)))
+    server.script(Text("Hi.", usage=UsageSpec(input_tokens=12, output_tokens=2)))
     client = loopback_client(server, "openai/local-model", telemetry=metrics.telemetry())
     await client.generate(input="hello")
     (duration,) = points(metrics, "gen_ai.client.operation.duration")

@@ -16,7 +16,7 @@ from llm_factory_toolkit.testing import (
     Text,
     ToolCalls,
     ToolCallSpec,
-    Usage,
+    UsageSpec,
 )
 from tests.support import loopback_client, weather_factory
 
@@ -40,7 +40,7 @@ async def test_a_tool_round_over_http_is_traced(
     """Tree, provider, server, response id/model and usage come from the real exchange."""
     server.script(
         ToolCalls([ToolCallSpec("get_weather", {"city": "Paris"})]),
-        Text("Sunny.", usage=Usage(input_tokens=50, output_tokens=6, cached_input_tokens=20)),
+        Text("Sunny.", usage=UsageSpec(input_tokens=50, output_tokens=6, cached_input_tokens=20)),
     )
     client = loopback_client(
         server, model, tool_factory=weather_factory(), telemetry=traces.telemetry()

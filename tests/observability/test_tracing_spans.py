@@ -31,7 +31,7 @@ from llm_factory_toolkit.testing import (
     Text,
     ToolCalls,
     ToolCallSpec,
-    Usage,
+    UsageSpec,
 )
 from tests.support import weather_factory
 
@@ -47,7 +47,7 @@ def weather_turns() -> ScriptedTransport:
         ToolCalls([ToolCallSpec("get_weather", {"city": "Paris"}, id="call_w")]),
         Text(
             "Sunny.",
-            usage=Usage(
+            usage=UsageSpec(
                 input_tokens=30, output_tokens=7, cached_input_tokens=4, reasoning_tokens=2
             ),
         ),

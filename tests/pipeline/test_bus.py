@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from llm_factory_toolkit.core.results import Usage
 from llm_factory_toolkit.events import (
     Event,
     GenerationFinished,
@@ -14,7 +15,6 @@ from llm_factory_toolkit.events import (
     UsageRecorded,
 )
 from llm_factory_toolkit.pipeline import EventBus
-from llm_factory_toolkit.tools.models import Usage
 
 pytestmark = pytest.mark.anyio
 

@@ -16,7 +16,7 @@ from llm_factory_toolkit import (
     ToolExecutionResult,
     ToolFactory,
 )
-from llm_factory_toolkit.events import ToolCallDenied as ToolCallDeniedEvent, ToolCallFinished
+from llm_factory_toolkit.events import ToolCallFinished, ToolCallRejected
 from llm_factory_toolkit.testing import (
     ScriptedTransport,
     Text,
@@ -49,7 +49,7 @@ def delete_call(path: str) -> ToolCalls:
 
 
 async def test_before_tool_hook_denies_the_call() -> None:
-    """A denial stops the tool, tells the model why, and emits a ToolCallDenied event."""
+    """A denial stops the tool, tells the model why, and emits a ToolCallRejected event."""
     client, transport, ran = make_client(delete_call("/etc/passwd"), Text("I cannot."))
 
     @client.hooks.before_tool_call
@@ -64,7 +64,7 @@ async def test_before_tool_hook_denies_the_call() -> None:
     assert "system files are off limits" in tool_message["content"]
     assert json.loads(tool_message["content"])["status"] == "denied"
     assert transport.calls[1].messages[-1] == tool_message
-    denied = events.of(ToolCallDeniedEvent)
+    denied = events.of(ToolCallRejected)
     assert [(e.tool_name, e.reason) for e in denied] == [
         ("delete_file", "system files are off limits")
     ]

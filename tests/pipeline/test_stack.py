@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from llm_factory_toolkit import ConfigurationError, LLMClient, ModelCall, ModelResponse
-from llm_factory_toolkit.pipeline import build_onion
-from llm_factory_toolkit.pipeline.context import ModelHandler
+from llm_factory_toolkit.pipeline import ModelHandler, build_onion
 from llm_factory_toolkit.testing import ScriptedTransport, Text
 
 pytestmark = pytest.mark.anyio

@@ -9,8 +9,8 @@ import anyio
 import pytest
 
 from llm_factory_toolkit import LLMClient, ModelCall, ProviderError, RetryPolicy
+from llm_factory_toolkit.core.calls import ModelHandler, ModelResponse
 from llm_factory_toolkit.events import StreamChunkReceived
-from llm_factory_toolkit.pipeline.context import ModelHandler, ModelResponse
 from llm_factory_toolkit.testing import (
     Fail,
     ScriptedTransport,

@@ -15,8 +15,8 @@ from llm_factory_toolkit import (
     ServerError,
     ToolFactory,
 )
+from llm_factory_toolkit.core.calls import DEFAULT_TOOL_TIMEOUT_S
 from llm_factory_toolkit.middleware.deadline import DEFAULT_TIMEOUT_S
-from llm_factory_toolkit.pipeline.context import DEFAULT_TOOL_TIMEOUT_S
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
     RecordedRequest,

@@ -18,7 +18,7 @@ from llm_factory_toolkit.testing import (
     Text,
     ToolCalls,
     ToolCallSpec,
-    Usage,
+    UsageSpec,
 )
 
 from .conftest import ClientFor
@@ -37,7 +37,7 @@ SECOND = ToolCalls([ToolCallSpec("get_weather", {"city": "Rome"}, id="call_w2")]
 
 async def test_text_reply(server: LoopbackLLMServer, client_for: ClientFor) -> None:
     """One turn: the answer in the Chat Completions shape, usage, and the request sent."""
-    server.script(Text("Bonjour!", usage=Usage(input_tokens=12, output_tokens=3)))
+    server.script(Text("Bonjour!", usage=UsageSpec(input_tokens=12, output_tokens=3)))
     result = await client_for().generate(
         input=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]
     )

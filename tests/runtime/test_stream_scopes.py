@@ -8,9 +8,9 @@ import anyio.lowlevel
 import pytest
 
 from llm_factory_toolkit import ConfigurationError, LLMClient, ProviderError
-from llm_factory_toolkit.pipeline.context import ModelCall, ModelHandler, ModelResponse
+from llm_factory_toolkit.core.calls import ModelCall, ModelHandler, ModelResponse
+from llm_factory_toolkit.core.results import StreamChunk
 from llm_factory_toolkit.testing import Fail, LoopbackLLMServer, Text
-from llm_factory_toolkit.tools.models import StreamChunk
 from tests.support import collect, eventually, loopback_client
 
 pytestmark = pytest.mark.anyio

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from llm_factory_toolkit import ConfigurationError, LLMClient, ToolFactory, ToolSession
-from llm_factory_toolkit.pipeline.assembly import StreamAssembler
 from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec
 from llm_factory_toolkit.tools.meta_tools import META_TOOL_NAMES
+from llm_factory_toolkit.transports.assembly import StreamAssembler
 from llm_factory_toolkit.transports.base import StreamDelta, ToolCallDelta
 from tests.support import loopback_client, offered_tools, tool_results
 

@@ -27,7 +27,7 @@ from llm_factory_toolkit.testing.script import (
     ToolCalls,
     ToolCallSpec,
     Truncated,
-    Usage,
+    UsageSpec,
 )
 from llm_factory_toolkit.testing.server import LoopbackLLMServer, RecordedRequest
 from llm_factory_toolkit.transports.litellm_bridge import shared_loop_thread
@@ -169,7 +169,7 @@ def test_script_validation() -> None:
 @pytest.mark.anyio
 @pytest.mark.parametrize("stream", [False, True])
 async def test_chat_text(server: LoopbackLLMServer, client: AsyncOpenAI, stream: bool) -> None:
-    usage = Usage(input_tokens=12, output_tokens=7, cached_input_tokens=3, reasoning_tokens=2)
+    usage = UsageSpec(input_tokens=12, output_tokens=7, cached_input_tokens=3, reasoning_tokens=2)
     server.script(Text("Hello, loopback!", usage=usage))
     if stream:
         chunks = [
@@ -296,7 +296,7 @@ async def test_chat_json_reply_parses_as_structured_output(
 
 @pytest.mark.anyio
 async def test_responses_text_json(server: LoopbackLLMServer, client: AsyncOpenAI) -> None:
-    usage = Usage(input_tokens=20, output_tokens=4, cached_input_tokens=8, reasoning_tokens=1)
+    usage = UsageSpec(input_tokens=20, output_tokens=4, cached_input_tokens=8, reasoning_tokens=1)
     server.script(Text("Bonjour", usage=usage, annotations=[CITATION]))
     response = await client.responses.create(model="gpt-r", input="hi")
     assert response.id.startswith("resp_") and response.status == "completed"
@@ -403,7 +403,7 @@ async def litellm_call(litellm: Any, server: LoopbackLLMServer, model: str, **kw
 async def test_litellm_text(
     server: LoopbackLLMServer, litellm: Any, stream: bool, model: str
 ) -> None:
-    usage = Usage(input_tokens=30, output_tokens=9, cached_input_tokens=10)
+    usage = UsageSpec(input_tokens=30, output_tokens=9, cached_input_tokens=10)
     server.script(Text("Hi from the loopback server", usage=usage, chunk_size=3))
     extra = {"stream": True, "stream_options": {"include_usage": True}} if stream else {}
     response = await litellm_call(litellm, server, model, **extra)

@@ -10,7 +10,7 @@ import anyio
 import pytest
 
 from llm_factory_toolkit import ToolFactory
-from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
     Text,

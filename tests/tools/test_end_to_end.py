@@ -15,7 +15,7 @@ import anyio
 import pytest
 
 from llm_factory_toolkit import ToolCallDenied, ToolExecutionResult, ToolFactory, ToolRuntime
-from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
     Text,
@@ -251,7 +251,7 @@ async def test_a_before_hook_denies_and_an_after_hook_transforms(
     results = tool_results(server.requests[1])
     assert status_of(results["call_d"]) == "denied" and "admins only" in results["call_d"]
     assert results["call_w"] == "ALICE"
-    (denied,) = log.of(ev.ToolCallDenied)
+    (denied,) = log.of(ev.ToolCallRejected)
     assert (denied.tool_name, denied.reason) == ("delete_account", "admins only")
 
 

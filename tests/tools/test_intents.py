@@ -16,7 +16,7 @@ from llm_factory_toolkit import (
     ToolFactory,
     ToolIntentOutput,
 )
-from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
     LoopbackLLMServer,
     Text,
@@ -146,7 +146,7 @@ async def test_executed_intents_meet_the_hooks_and_mock_mode() -> None:
     assert json.loads(messages[0]["content"])["status"] == "denied"
     assert messages[1]["content"] == "Mocked execution for tool 'update_crm'."
     assert "Failed to serialise arguments" in messages[2]["content"]
-    assert [e.tool_call_id for e in log.of(ev.ToolCallDenied)] == ["c1"]
+    assert [e.tool_call_id for e in log.of(ev.ToolCallRejected)] == ["c1"]
 
 
 async def test_executing_intents_needs_a_tool_factory() -> None:

@@ -16,7 +16,7 @@ from llm_factory_toolkit import (
     ToolFactory,
     ToolRuntime,
 )
-from llm_factory_toolkit.pipeline import events as ev
+from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
     ScriptedTransport,
     Text,

@@ -16,9 +16,9 @@ from typing import Any
 from dbos import DBOS, SetWorkflowID, WorkflowHandleAsync
 
 from ...client import LLMClient
+from ...core.results import GenerationResult, ToolIntentOutput
 from ...exceptions import ConfigurationError
 from ...middleware.context_merge import normalize_input
-from ...tools.models import GenerationResult, ToolIntentOutput
 from ..codec import intent_from_json, result_from_json
 from .workflows import APPROVAL_TOPIC, PLAN_EVENT, Runtime, StoredRequest, register_workflows
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from dbos import DBOS, StepOptions
 
+from ...core.calls import ModelCall, ModelResponse, ToolCall
+from ...core.results import ToolExecutionResult
 from ...middleware.dispatch import dispatch_model_call
-from ...pipeline.context import ModelCall, ModelResponse, ToolCall
 from ...tools.dispatch import execute_tool_call
-from ...tools.models import ToolExecutionResult
 from ..codec import (
     response_from_json,
     response_to_json,

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from dbos import DBOS
 
-from ...pipeline.context import GenerationContext, GenerationHandler
-from ...pipeline.events import ToolCallDenied
+from ...core.calls import GenerationContext, GenerationHandler
+from ...core.events import ToolCallRejected
+from ...core.observed import denied_result
+from ...core.results import GenerationResult, Message, ParsedToolCall, ToolIntentOutput
+from ...pipeline.intents import execute_intents, intent_from, plan_tool_calls
 from ...pipeline.loop import run_agent_loop
-from ...pipeline.observed import denied_result
-from ...tools.intents import execute_intents, intent_from, plan_tool_calls
-from ...tools.models import GenerationResult, Message, ParsedToolCall, ToolIntentOutput
 from ..codec import intent_to_json, result_to_json
 from ..replay import Replay, replay_quietly
 from .steps import model_step, recorded_calls, tool_step
@@ -125,7 +125,7 @@ async def _decided_calls(
 async def _denied(ctx: GenerationContext, call: ParsedToolCall, reason: str) -> Message:
     """The tool message of a call that was not approved; observers hear of the denial."""
     await ctx.bus.emit(
-        ToolCallDenied(
+        ToolCallRejected(
             run_id=ctx.run_id,
             iteration=1,
             tool_call_id=call.id,

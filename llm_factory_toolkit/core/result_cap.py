@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .models import ToolExecutionResult
+from .results import ToolExecutionResult
 
 DEFAULT_MAX_TOOL_RESULT_CHARS = 100_000
 

@@ -15,18 +15,18 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ..tools.models import GenerationResult, Message, ToolExecutionResult, Usage
-from ..tools.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
+from .result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
+from .results import GenerationResult, Message, ToolExecutionResult, Usage
 
 if TYPE_CHECKING:
+    from ..pipeline.bus import EventBus
+    from ..pipeline.hooks import HookRegistry
+    from ..pipeline.stack import Pipeline
     from ..resilience.limits import UsageLimits
     from ..resilience.policy import RetryPolicy
     from ..tools.session import ToolSession
     from ..tools.tool_factory import ToolFactory
     from ..transports.base import Transport
-    from .bus import EventBus
-    from .hooks import HookRegistry
-    from .stack import Pipeline
 
 
 DEFAULT_TOOL_TIMEOUT_S = 300.0
@@ -60,6 +60,8 @@ class GenerationRequest:
     max_tool_result_chars: int | None = DEFAULT_MAX_TOOL_RESULT_CHARS
     """The most characters of one tool result the model reads; None for no cap."""
     structured_output_retries: int = 1
+    deps: Any = None
+    """The object tools receive as ``ToolContext.deps``; never sent to the model."""
     retry: RetryPolicy | None = None
     fallback_models: Sequence[str | Mapping[str, Any]] = ()
     deadline: float | None = None

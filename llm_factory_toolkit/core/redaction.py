@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..tools.models import ToolExecutionResult
+    from .results import ToolExecutionResult
 
 REDACTED = "[redacted]"
 MIN_LENGTH = 4

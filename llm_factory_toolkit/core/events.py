@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..tools.models import Usage
+from .results import Usage
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,7 +169,9 @@ class ToolCallFailed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ToolCallDenied(Event):
+class ToolCallRejected(Event):
+    """A hook or the visibility stage vetoed the call (it raised ``ToolCallDenied``)."""
+
     kind: Literal["tool_call.denied"] = "tool_call.denied"
     iteration: int
     tool_call_id: str
@@ -224,7 +226,7 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     ToolCallStarted,
     ToolCallFinished,
     ToolCallFailed,
-    ToolCallDenied,
+    ToolCallRejected,
     ToolCallCancelled,
     ToolsLoaded,
     ToolsUnloaded,

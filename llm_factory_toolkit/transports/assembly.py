@@ -28,12 +28,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.calls import ModelResponse
+from ..core.results import Message, Usage
 from ..exceptions import MalformedResponseError
-from ..tools.models import Message, Usage
-from .context import ModelResponse
 
 if TYPE_CHECKING:
-    from ..transports.base import StreamDelta, ToolCallDelta
+    from .base import StreamDelta, ToolCallDelta
 
 
 @dataclass(slots=True)

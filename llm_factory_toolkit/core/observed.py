@@ -19,10 +19,8 @@ from typing import TypedDict
 import anyio
 
 from ..exceptions import SkipToolCall, ToolCallDenied
-from ..tools.models import GenerationResult, ToolExecutionResult
 from . import events as ev
-from .cancellation import is_own_cancellation
-from .context import (
+from .calls import (
     GenerationContext,
     GenerationHandler,
     ModelCall,
@@ -31,7 +29,9 @@ from .context import (
     ToolCall,
     ToolHandler,
 )
+from .cancellation import is_own_cancellation
 from .redaction import redact, redact_result
+from .results import GenerationResult, ToolExecutionResult
 
 
 async def generation(ctx: GenerationContext, handler: GenerationHandler) -> GenerationResult:
@@ -103,7 +103,7 @@ async def tool_call(call: ToolCall, handler: ToolHandler) -> ToolExecutionResult
     try:
         result = await handler(call)
     except ToolCallDenied as denial:
-        await _emit(call, ev.ToolCallDenied(**ids, reason=denial.reason))
+        await _emit(call, ev.ToolCallRejected(**ids, reason=denial.reason))
         return denied_result(call.name, denial.reason)
     except SkipToolCall as skip:
         result = skip.result

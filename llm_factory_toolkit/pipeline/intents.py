@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from types import MappingProxyType
 
-from ..pipeline.context import GenerationContext, ModelResponse, RequestedToolCall, ToolCall
-from ..pipeline.loop import finish, new_model_call, run_tool_calls, tool_call_for
-from .models import GenerationResult, Message, ParsedToolCall, ToolIntentOutput
+from ..core.calls import GenerationContext, ModelResponse, RequestedToolCall, ToolCall
+from ..core.results import GenerationResult, Message, ParsedToolCall, ToolIntentOutput
+from .loop import finish, new_model_call, run_tool_calls, tool_call_for
 
 
 async def plan_tool_calls(ctx: GenerationContext) -> GenerationResult:

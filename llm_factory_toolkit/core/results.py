@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, overload
+
+from typing_extensions import TypeVar
 
 Message = dict[str, Any]
 """A Chat Completions style message (``{"role": ..., "content": ...}``)."""
+
+ContentT = TypeVar("ContentT", default=Any)
+"""The type of a result's ``content``: ``str | None`` for text, the model class for structured
+output; ``Any`` where it is not known (inside stages, or a bare ``GenerationResult``)."""
 
 FinishReason = Literal["stop", "length", "max_tool_iterations", "content_filter", "tool_calls"]
 
@@ -80,10 +86,18 @@ class ToolIntentOutput:
 
 
 @dataclass(slots=True)
-class GenerationResult:
-    """The outcome of ``generate()``; unpacks as ``content, payloads = result``."""
+class GenerationResult(Generic[ContentT]):
+    """The outcome of ``generate()``; unpacks as ``content, payloads = result``.
 
-    content: Any
+    Generic in its content: ``generate(..., response_format=Ticket)`` returns a
+    ``GenerationResult[Ticket]`` (a validated ``Ticket``, or ``StructuredOutputError``),
+    a schema dict returns ``GenerationResult[str]`` (JSON text valid against it), and no
+    format ``GenerationResult[str | None]``. ``result[0]`` is typed as the content; unpacking
+    is not (Python types the items of a non-tuple iterable alike), so read ``result.content``
+    where the type matters.
+    """
+
+    content: ContentT
     payloads: list[Any] = field(default_factory=list)
     tool_messages: list[Message] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
@@ -101,12 +115,18 @@ class GenerationResult:
     def __len__(self) -> int:
         return 2
 
+    @overload
+    def __getitem__(self, index: Literal[0]) -> ContentT: ...
+    @overload
+    def __getitem__(self, index: Literal[1]) -> list[Any]: ...
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
     def __getitem__(self, index: int) -> Any:
         return (self.content, self.payloads)[index]
 
 
 @dataclass(frozen=True, slots=True)
-class StreamChunk:
+class StreamChunk(Generic[ContentT]):
     """One piece of a streamed generation.
 
     Text chunks carry ``content`` as the model writes it. When the model calls tools the
@@ -120,4 +140,4 @@ class StreamChunk:
     content: str = ""
     done: bool = False
     usage: Usage | None = None
-    result: GenerationResult | None = None
+    result: GenerationResult[ContentT] | None = None
