@@ -1,8 +1,10 @@
-"""Clients on the three routes a model call can take to the loopback server.
+"""Clients on every route a model call can take to the loopback server.
 
 ``route`` is ``"anthropic"`` (litellm on the Anthropic Messages wire), ``"chat"`` (litellm on an
-OpenAI-compatible server: ``openai/<local>`` with ``api_base``) or ``"responses"`` (OpenAI's own
-model names: the Responses API through the openai SDK). Backoff waits are recorded, not slept.
+OpenAI-compatible server: ``openai/<local>`` with ``api_base``), ``"responses"`` (OpenAI's own
+model names: the Responses API through the openai SDK), ``"native-anthropic"`` (the anthropic
+SDK) or ``"native-chat"`` (the openai SDK's Chat Completions). Backoff waits are recorded, not
+slept.
 """
 
 from __future__ import annotations
@@ -21,7 +23,17 @@ ROUTES = {
     "anthropic": "anthropic/claude-test",
     "chat": "openai/test-model",
     "responses": "openai/gpt-4o-mini",
+    "native-anthropic": "anthropic/claude-test",
+    "native-chat": "openai/test-model",
 }
+FORCED_ROUTE = {
+    "anthropic": "litellm",
+    "chat": "litellm",
+    "responses": "responses",
+    "native-anthropic": "native",
+    "native-chat": "native",
+}
+"""The ``route=`` option that pins each route, whatever the routing table would pick."""
 
 FAST = RetryPolicy(max_attempts=3, initial_delay=0.0, jitter=False)
 """Three attempts, no backoff of its own: only a provider's ``Retry-After`` adds a wait."""
@@ -50,6 +62,7 @@ async def client_for(
 
     def build(model: str | None = None, **options: Any) -> LLMClient:
         options.setdefault("retry", FAST)
+        options.setdefault("route", FORCED_ROUTE[route])
         client = loopback_client(server, model or ROUTES[route], **options)
         record_sleeps(client, sleeps)
         built.append(client)

@@ -59,7 +59,12 @@ async def test_a_fallback_crosses_routes_with_the_transcript_tools_and_format(
 ) -> None:
     """An overloaded Anthropic model (litellm) hands the tool turn's follow-up to an OpenAI
     model on the Responses API, which gets the same transcript, tools and output schema."""
-    backup = {"model": ROUTES["responses"], "api_base": server.openai_base_url, "api_key": "k"}
+    backup = {
+        "model": ROUTES["responses"],
+        "api_base": server.openai_base_url,
+        "api_key": "k",
+        "route": "responses",
+    }
     server.script(
         ToolCalls([ToolCallSpec("get_weather", {"city": "Oslo"})]),
         Fail(529, error_type="overloaded_error"),

@@ -18,7 +18,7 @@ from llm_factory_toolkit.testing import (
 )
 from tests.support import collect, final_result, loopback_client
 
-from .conftest import ROUTES, ClientFor
+from .conftest import FORCED_ROUTE, ROUTES, ClientFor
 
 pytestmark = pytest.mark.anyio
 
@@ -101,7 +101,7 @@ async def test_cancelling_during_a_backoff_returns_at_once(
     ends with one request sent (the hang guard would fail the test if the sleep went on)."""
     server.script(Fail(503), Text("too late"))
     policy = RetryPolicy(max_attempts=2, initial_delay=600.0, max_delay=600.0, jitter=False)
-    client = loopback_client(server, ROUTES[route], retry=policy)
+    client = loopback_client(server, ROUTES[route], retry=policy, route=FORCED_ROUTE[route])
     with anyio.fail_after(120), anyio.CancelScope() as scope:
         client.events.subscribe(ModelCallRetrying, lambda _: scope.cancel())
         await client.generate(input="hi")

@@ -29,7 +29,7 @@ async def test_a_forked_child_starts_its_own_loop_thread(
     server: LoopbackLLMServer, anyio_backend: str
 ) -> None:
     """After ``os.fork()`` the child's first litellm call works (it used to hang forever)."""
-    client = loopback_client(server, MODEL)
+    client = loopback_client(server, MODEL, route="litellm")
     server.script(Text("parent"), Text("child"))
     assert (await client.generate("hi")).content == "parent"
 
@@ -59,7 +59,7 @@ def test_a_closed_caller_loop_cancels_the_request_quietly(
     server: LoopbackLLMServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """asyncio only: a trio run cannot end with a call in flight, an asyncio loop can."""
-    client = loopback_client(server, MODEL)
+    client = loopback_client(server, MODEL, route="litellm")
     server.script(Text("warm"), Stall(60, then=Text("late")))
     loop = asyncio.new_event_loop()
     loop.run_until_complete(client.generate("warm up"))
@@ -120,7 +120,7 @@ async def test_a_result_finished_as_its_caller_is_cancelled_is_released() -> Non
 async def test_the_next_call_after_close_starts_a_fresh_loop_thread(
     server: LoopbackLLMServer,
 ) -> None:
-    client = loopback_client(server, MODEL)
+    client = loopback_client(server, MODEL, route="litellm")
     server.script(Text("one"), Text("two"))
     assert (await client.generate("hi")).content == "one"
     first = shared_loop_thread()
@@ -134,7 +134,7 @@ async def test_the_next_call_after_close_starts_a_fresh_loop_thread(
 async def test_aclose_closes_litellms_pooled_connections(
     server: LoopbackLLMServer, model: str
 ) -> None:
-    client = loopback_client(server, model)
+    client = loopback_client(server, model, route="litellm")
     for n in range(5):
         server.script(Text(f"answer {n}"))
         await client.generate("hi")

@@ -19,8 +19,9 @@ import gc, sys, weakref
 import anyio
 from llm_factory_toolkit import LLMClient
 
-url, model, backends, runs = sys.argv[1], sys.argv[2], sys.argv[3].split(","), int(sys.argv[4])
-client = LLMClient(model=model, api_key="test", api_base=url, max_retries=0)
+url, model, backends, runs, route = sys.argv[1:6]
+backends, runs = backends.split(","), int(runs)
+client = LLMClient(model=model, api_key="test", api_base=url, max_retries=0, route=route)
 loops = []
 
 async def generate():
@@ -36,9 +37,11 @@ print(sum(ref() is not None for ref in loops))
 """
 
 
-def run_child(server: LoopbackLLMServer, model: str, backend: str, runs: int) -> tuple[str, str]:
+def run_child(
+    server: LoopbackLLMServer, model: str, backend: str, runs: int, route: str
+) -> tuple[str, str]:
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, server.openai_base_url, model, backend, str(runs)],
+        [sys.executable, "-c", CHILD, server.openai_base_url, model, backend, str(runs), route],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -49,10 +52,13 @@ def run_child(server: LoopbackLLMServer, model: str, backend: str, runs: int) ->
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio", "trio,asyncio"])
-def test_responses_clients_die_with_their_loop_and_exit_is_quiet(
-    server: LoopbackLLMServer, backend: str
+@pytest.mark.parametrize(
+    ("model", "route"), [("gpt-4o-mini", "responses"), ("openai/test-model", "native")]
+)
+def test_sdk_clients_die_with_their_loop_and_exit_is_quiet(
+    server: LoopbackLLMServer, backend: str, model: str, route: str
 ) -> None:
-    alive, stderr = run_child(server, "gpt-4o-mini", backend, runs=8)
+    alive, stderr = run_child(server, model, backend, runs=8, route=route)
     assert len(server.requests) == 8
     assert alive == "0"  # no event loop kept alive by a cached client
     assert stderr == ""
@@ -60,7 +66,7 @@ def test_responses_clients_die_with_their_loop_and_exit_is_quiet(
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
 def test_litellm_exit_without_aclose_is_quiet(server: LoopbackLLMServer, backend: str) -> None:
-    alive, stderr = run_child(server, "openai/test-model", backend, runs=3)
+    alive, stderr = run_child(server, "openai/test-model", backend, runs=3, route="litellm")
     assert len(server.requests) == 3
     assert alive == "0"
     assert stderr == ""
