@@ -13,7 +13,7 @@ import pytest
 from llm_factory_toolkit import ConfigurationError, ToolCallDenied
 from llm_factory_toolkit.middleware import routing
 from llm_factory_toolkit.middleware.routing import ProviderRoutingMiddleware, wire_for
-from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec, Usage
+from llm_factory_toolkit.testing import LoopbackLLMServer, Text, ToolCalls, ToolCallSpec, UsageSpec
 from llm_factory_toolkit.transports.anthropic_transport import AnthropicTransport
 from llm_factory_toolkit.transports.openai_chat import OpenAIChatTransport
 from llm_factory_toolkit.transports.openai_compatible import COMPATIBLE_PROVIDERS, chat_settings
@@ -236,7 +236,7 @@ async def test_cache_reads_and_writes_are_counted_and_priced(
     server: LoopbackLLMServer, route: str, stream: bool
 ) -> None:
     """A prompt of 1000 tokens: 600 read from the cache, 300 written to it, 100 fresh."""
-    usage = Usage(
+    usage = UsageSpec(
         input_tokens=1000, output_tokens=50, cached_input_tokens=600, cache_write_input_tokens=300
     )
     server.script(Text("ok", usage=usage))
