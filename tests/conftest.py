@@ -16,6 +16,10 @@ import pytest
 
 from llm_factory_toolkit.testing import LoopbackLLMServer
 
+# The package's own pytest plugin, also when it runs from a checkout that is not installed; an
+# installed entry point registers it under this same name, so it is never loaded twice.
+pytest_plugins = ["llm_factory_toolkit.testing.pytest_plugin"]
+
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
 os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
