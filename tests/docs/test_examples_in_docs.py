@@ -1,0 +1,73 @@
+"""Every Python example in the README and the documentation runs, against the loopback server.
+
+Each page is one test: its blocks run in order in one namespace, as a reader would paste
+them, once with top-level ``await`` on asyncio and once on trio. The provider environment
+variables point every model at the loopback server (``api_key`` "test"), which answers
+each block with the turns its ``<!-- test: ... -->`` comment scripts (see ``blocks.py``).
+Every tool failure is logged as a ``tool_call.failed`` warning, whichever server or
+transport the block uses: an example whose tool fails unannounced fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from llm_factory_toolkit.log import LOGGER_NAME
+from llm_factory_toolkit.testing import LoopbackLLMServer
+
+from .blocks import ROOT, Block, blocks_of, pages
+
+
+@pytest.fixture
+def docs_env(
+    llm_server: LoopbackLLMServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[LoopbackLLMServer]:
+    """Provider keys and base URLs aimed at the loopback server; a scratch working directory."""
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test")
+    monkeypatch.setenv("OPENAI_BASE_URL", llm_server.openai_base_url)
+    monkeypatch.setenv("OPENAI_API_BASE", llm_server.openai_base_url)
+    monkeypatch.setenv("ANTHROPIC_API_BASE", llm_server.anthropic_base_url)
+    monkeypatch.chdir(tmp_path)
+    yield llm_server
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@pytest.mark.parametrize("page", pages(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_example_on_the_page_runs(
+    page: Path, backend: str, docs_env: LoopbackLLMServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    namespace: dict[str, Any] = {"__name__": "docs_example"}
+    caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
+    for block in blocks_of(page):
+        caplog.clear()
+        run_block(block, namespace, backend, docs_env)
+        failed = [r for r in caplog.records if "tool_call.failed" in r.getMessage()]
+        assert len(failed) == block.tool_failures, f"{block.where}: tools failed: {failed}"
+
+
+def run_block(
+    block: Block, namespace: dict[str, Any], backend: str, server: LoopbackLLMServer
+) -> None:
+    """Run one block with its script queued; every scripted turn must be used."""
+    server.script(*block.script)
+    source = "\n" * (block.line - 1) + block.source  # tracebacks show the page's own lines
+    code = compile(source, str(block.path), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    if code.co_flags & inspect.CO_COROUTINE:
+        anyio.run(_awaited, code, namespace, backend=backend)
+    else:
+        exec(code, namespace)
+    assert server.pending == 0, f"{block.where}: {server.pending} scripted turns never used"
+    server.reset()
+
+
+async def _awaited(code: Any, namespace: dict[str, Any]) -> None:
+    await eval(code, namespace)
