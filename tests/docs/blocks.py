@@ -8,7 +8,9 @@ body is keyword arguments, evaluated with the names of ``llm_factory_toolkit.tes
 
 ``script`` lists the turns the loopback server answers while the block runs (every one
 must be used); ``tool_failures`` is how many tool calls the block means to fail (by default
-none: a tool that fails in an example, for any reason, fails the test).
+none: a tool that fails in an example, for any reason, fails the test). ``pytest=True``
+marks a block that is a test module: it is run by pytest, in a fresh process, with the
+package's pytest plugin, and must pass.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Block:
     source: str
     script: list[kit.Turn] = field(default_factory=list)
     tool_failures: int = 0
+    pytest: bool = False
 
     @property
     def where(self) -> str:
@@ -62,8 +65,9 @@ def blocks_of(path: Path) -> list[Block]:
 def _apply(block: Block, directive: str) -> None:
     names: dict[str, Any] = {name: getattr(kit, name) for name in kit.__all__}
     options = eval(f"dict({directive})", names)
-    unknown = set(options) - {"script", "tool_failures"}
+    unknown = set(options) - {"script", "tool_failures", "pytest"}
     if unknown:
         raise ValueError(f"{block.where}: unknown test directive {sorted(unknown)}")
     block.script = list(options.get("script", []))
     block.tool_failures = int(options.get("tool_failures", 0))
+    block.pytest = bool(options.get("pytest", False))

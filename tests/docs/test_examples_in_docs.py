@@ -13,6 +13,9 @@ from __future__ import annotations
 import ast
 import inspect
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,9 @@ def test_every_example_on_the_page_runs(
     namespace: dict[str, Any] = {"__name__": "docs_example"}
     caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
     for block in blocks_of(page):
+        if block.pytest:
+            run_as_test_module(block, backend)
+            continue
         caplog.clear()
         run_block(block, namespace, backend, docs_env)
         failed = [r for r in caplog.records if "tool_call.failed" in r.getMessage()]
@@ -71,3 +77,21 @@ def run_block(
 
 async def _awaited(code: Any, namespace: dict[str, Any]) -> None:
     await eval(code, namespace)
+
+
+def run_as_test_module(block: Block, backend: str) -> None:
+    """A block that is a test module passes under pytest with the package's plugin (once:
+    the module chooses its own backends)."""
+    if backend != "asyncio":
+        return
+    Path("test_documented.py").write_text(block.source)
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": str(ROOT)}
+    plugins = ["-p", "anyio", "-p", "llm_factory_toolkit.testing.pytest_plugin"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugins],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, f"{block.where}:\n{completed.stdout}{completed.stderr}"
