@@ -49,6 +49,35 @@ def docs_env(
 def test_every_example_on_the_page_runs(
     page: Path, backend: str, docs_env: LoopbackLLMServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    run_page(page, backend, docs_env, caplog)
+
+
+def test_an_example_whose_tool_fails_fails_the_page(
+    docs_env: LoopbackLLMServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The check above can fail: a tool the example never gives its context to fails."""
+    page = Path("broken.md")
+    page.write_text(BROKEN_PAGE)
+    with pytest.raises(AssertionError, match="tools failed"):
+        run_page(page.resolve(), "asyncio", docs_env, caplog)
+
+
+BROKEN_PAGE = """
+<!-- test: script=[ToolCalls([ToolCallSpec("whoami", {})]), Text("You are nobody.")] -->
+```python
+from llm_factory_toolkit import LLMClient
+
+client = LLMClient(model="anthropic/claude-sonnet-4")
+client.register_tool(lambda user_id: user_id, name="whoami", context_params=["user_id"])
+await client.generate(input="Who am I?")
+```
+"""
+
+
+def run_page(
+    page: Path, backend: str, server: LoopbackLLMServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Run the page's blocks in order in one namespace; fail on an unannounced tool failure."""
     namespace: dict[str, Any] = {"__name__": "docs_example"}
     caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
     for block in blocks_of(page):
@@ -56,7 +85,7 @@ def test_every_example_on_the_page_runs(
             run_as_test_module(block, backend)
             continue
         caplog.clear()
-        run_block(block, namespace, backend, docs_env)
+        run_block(block, namespace, backend, server)
         failed = [r for r in caplog.records if "tool_call.failed" in r.getMessage()]
         assert len(failed) == block.tool_failures, f"{block.where}: tools failed: {failed}"
 
