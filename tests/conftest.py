@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -61,10 +60,9 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def server() -> Iterator[LoopbackLLMServer]:
-    """A fresh loopback LLM server for one test."""
-    with LoopbackLLMServer() as loopback:
-        yield loopback
+def server(llm_server: LoopbackLLMServer) -> LoopbackLLMServer:
+    """A fresh loopback LLM server for one test: the plugin's ``llm_server``, by its short name."""
+    return llm_server
 
 
 @pytest.fixture(autouse=True)
