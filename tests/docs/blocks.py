@@ -16,6 +16,7 @@ package's pytest plugin, and must pass.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import llm_factory_toolkit.testing as kit
 
 ROOT = Path(__file__).parents[2]
-FENCE = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+FENCE = re.compile(r"^( *)```python\n(.*?)^\1```", re.DOTALL | re.MULTILINE)
 DIRECTIVE = re.compile(r"<!-- test: ((?:(?!-->).)*) -->\n\Z", re.DOTALL)
 
 
@@ -54,8 +55,8 @@ def blocks_of(path: Path) -> list[Block]:
     text = path.read_text()
     found = []
     for match in FENCE.finditer(text):
-        line = text.count("\n", 0, match.start(1)) + 1
-        block = Block(path, line, match.group(1))
+        line = text.count("\n", 0, match.start(2)) + 1
+        block = Block(path, line, textwrap.dedent(match.group(2)))
         directive = DIRECTIVE.search(text, 0, match.start())
         if directive is not None:
             _apply(block, directive.group(1))

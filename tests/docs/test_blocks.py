@@ -32,19 +32,27 @@ echo not python
 def test_x():
     pass
 ```
+
+- In a list item:
+
+    ```python
+    if True:
+        fourth = 4
+    ```
 """
 
 
 def test_blocks_carry_their_source_line_and_directives(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(PAGE)
-    first, second, third = blocks_of(page)
+    first, second, third, fourth = blocks_of(page)
 
     assert (first.line, first.source) == (5, "first = 1\n")
     assert [type(turn) for turn in first.script] == [ToolCalls, Text]
     assert first.tool_failures == 1 and not first.pytest
     assert (second.line, second.script, second.tool_failures) == (11, [], 0)
     assert third.pytest and third.script == []
+    assert fourth.source == "if True:\n    fourth = 4\n"
 
 
 def test_an_unknown_directive_is_an_error(tmp_path: Path) -> None:
