@@ -7,8 +7,13 @@ interleaved over several repetitions, against the loopback server in another pro
   raw-bridge   the same call through the toolkit's litellm loop thread, from asyncio
   stack        LLMClient.generate through the default stack, on asyncio
   stack-trio   LLMClient.generate through the default stack, on trio
+  stack-off    the default stack without the resilience stages (retry, fallback,
+               deadline, usage limits), on asyncio: their happy-path cost is stack - stack-off
 
-    python benchmarks/bench_stack.py --reps 3 --n 300 --m 1000
+    python benchmarks/bench_stack.py --reps 3 --n 300 --m 1000 [--variants stack,stack-off]
+
+``--micro`` measures the resilience stages alone, in one process without HTTP (a scripted
+transport), the two stacks interleaved: the CPU they add to each generation.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ MESSAGES = [
     {"role": "system", "content": "You are terse."},
     {"role": "user", "content": "Say ok."},
 ]
-VARIANTS = ("raw", "raw-bridge", "stack", "stack-trio")
+VARIANTS = ("raw", "raw-bridge", "stack", "stack-trio", "stack-off")
 
 
 def make_call(variant: str, base_url: str) -> Callable[[], Awaitable[Any]]:
@@ -41,7 +46,8 @@ def make_call(variant: str, base_url: str) -> Callable[[], Awaitable[Any]]:
     if variant.startswith("stack"):
         from llm_factory_toolkit import LLMClient
 
-        client = LLMClient(**kwargs)
+        stack = without_resilience() if variant == "stack-off" else None
+        client = LLMClient(**kwargs, stack=stack)
         return lambda: client.generate(input=MESSAGES)
     from llm_factory_toolkit.transports.litellm_loader import load_litellm
 
@@ -52,6 +58,20 @@ def make_call(variant: str, base_url: str) -> Callable[[], Awaitable[Any]]:
 
     loop = shared_loop_thread()
     return lambda: loop.run(litellm.acompletion, messages=MESSAGES, **kwargs)
+
+
+def without_resilience(stack: list[object] | None = None) -> list[object]:
+    """``stack`` (the default one) minus the retry, fallback, deadline and usage-limit stages."""
+    from llm_factory_toolkit import middleware as m
+
+    resilience = (
+        m.FallbackMiddleware,
+        m.RetryMiddleware,
+        m.DeadlineMiddleware,
+        m.UsageLimitsMiddleware,
+    )
+    given = m.default_middleware() if stack is None else stack
+    return [s for s in given if not isinstance(s, resilience)]
 
 
 async def measure(
@@ -88,6 +108,41 @@ async def measure(
     }
 
 
+def micro(n: int, rounds: int = 21) -> None:
+    """Per-generation time of the default stack with and without the resilience stages."""
+    import anyio
+
+    from llm_factory_toolkit import LLMClient
+    from llm_factory_toolkit.middleware import ProviderRoutingMiddleware, default_middleware
+    from llm_factory_toolkit.testing import ScriptedTransport
+
+    def client(resilient: bool) -> LLMClient:
+        routing = ProviderRoutingMiddleware((), ScriptedTransport())
+        stack = default_middleware(routing=routing)
+        return LLMClient(
+            model="scripted/bench", stack=stack if resilient else without_resilience(stack)
+        )
+
+    async def per_call_us(target: LLMClient) -> float:
+        started = time.process_time()  # CPU: steadier than wall time on a shared machine
+        for _ in range(n):
+            await target.generate(input=MESSAGES)
+        return (time.process_time() - started) / n * 1e6
+
+    async def run() -> None:
+        on, off = client(True), client(False)
+        pairs = []
+        for _ in range(rounds):
+            pairs.append((await per_call_us(on), await per_call_us(off)))
+        on_us = statistics.median(p[0] for p in pairs)
+        off_us = statistics.median(p[1] for p in pairs)
+        added = statistics.median(p[0] - p[1] for p in pairs)
+        print(f"CPU per generation: stages on {on_us:.1f} us, off {off_us:.1f} us")
+        print(f"the resilience stages add {added:.1f} us (median of {rounds} paired rounds)")
+
+    anyio.run(run)
+
+
 def child(variant: str, base_url: str, n: int, m: int, width: int) -> None:
     import anyio
 
@@ -113,14 +168,20 @@ def main() -> None:
     parser.add_argument("--m", type=int, default=1000)
     parser.add_argument("--width", type=int, default=100)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--micro", action="store_true")
     args = parser.parse_args()
+    if args.micro:
+        micro(args.n)
+        return
     if args.child:
         child(args.child, args.url, args.n, args.m, args.width)
         return
-    runs: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
+    chosen = ["raw", *(v for v in args.variants.split(",") if v in VARIANTS and v != "raw")]
+    runs: dict[str, list[dict[str, float]]] = {v: [] for v in chosen}
     with loopback_process() as url:
         for _ in range(args.reps):
-            for variant in VARIANTS:
+            for variant in chosen:
                 runs[variant].append(run_variant(variant, url, args))
     report(runs, args)
 

@@ -11,6 +11,7 @@ from .exceptions import (
     AuthenticationError as AuthenticationError,
     BadRequestError as BadRequestError,
     ConfigurationError as ConfigurationError,
+    DeadlineExceeded as DeadlineExceeded,
     LLMToolkitError as LLMToolkitError,
     MalformedResponseError as MalformedResponseError,
     ProviderConnectionError as ProviderConnectionError,
@@ -23,12 +24,15 @@ from .exceptions import (
     ToolCallDenied as ToolCallDenied,
     ToolError as ToolError,
     UnsupportedFeatureError as UnsupportedFeatureError,
+    UsageLimitExceeded as UsageLimitExceeded,
 )
 from .pipeline.context import (
     ModelCall as ModelCall,
     ModelResponse as ModelResponse,
     ToolCall as ToolCall,
 )
+from .resilience.limits import UsageLimits as UsageLimits
+from .resilience.policy import RetryPolicy as RetryPolicy
 from .telemetry.settings import Telemetry as Telemetry
 from .tools.base_tool import BaseTool as BaseTool
 from .tools.catalog import (
@@ -56,6 +60,7 @@ __all__ = [
     "BadRequestError",
     "BaseTool",
     "ConfigurationError",
+    "DeadlineExceeded",
     "GenerationResult",
     "InMemoryToolCatalog",
     "LLMClient",
@@ -68,6 +73,7 @@ __all__ = [
     "ProviderError",
     "ProviderTimeoutError",
     "RateLimitError",
+    "RetryPolicy",
     "ServerError",
     "SkipToolCall",
     "StreamChunk",
@@ -86,5 +92,7 @@ __all__ = [
     "ToolSession",
     "UnsupportedFeatureError",
     "Usage",
+    "UsageLimitExceeded",
+    "UsageLimits",
     "__version__",
 ]

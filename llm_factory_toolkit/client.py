@@ -4,8 +4,9 @@ request and runs it through the pipeline; everything else is a stage."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from typing import Any, Literal, overload
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .exceptions import ConfigurationError
 from .middleware import ProviderRoutingMiddleware, default_middleware, dispatch_model_call
@@ -13,18 +14,26 @@ from .middleware.context_merge import normalize_input
 from .pipeline.bus import EventBus
 from .pipeline.context import GenerationContext, GenerationHandler, GenerationRequest
 from .pipeline.hooks import HookRegistry
-from .pipeline.loop import run_agent_loop
+from .pipeline.loop import checked_iterations, run_agent_loop
 from .pipeline.stack import Pipeline
+from .pipeline.stream_task import stream_in_task
 from .pipeline.streaming import emit_text, stream_chunks
+from .resilience.limits import UsageLimits
+from .resilience.options import FallbackModel, client_defaults, take_retry_counts
+from .resilience.policy import RetryPolicy
 from .settings import load_dotenv_once
 from .telemetry.settings import Telemetry
 from .tools.dispatch import execute_tool_call
-from .tools.dynamic_loading import prepare_dynamic_loading, session_for_run
+from .tools.dynamic_loading import check_core_tools, loading_factory, session_for_run
 from .tools.intents import execute_intents, intent_from, plan_tool_calls
 from .tools.models import GenerationResult, Message, StreamChunk, ToolIntentOutput
 from .tools.registration import ToolRegistration
+from .tools.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
 from .tools.tool_factory import ToolFactory
 from .transports.base import Transport
+
+if TYPE_CHECKING:
+    from .mcp.servers import MCPServer
 
 DEFAULT_MODEL = "openai/gpt-4o-mini"
 
@@ -34,18 +43,28 @@ class LLMClient:
 
     Args:
         model: A LiteLLM model string, ``"provider/model"``.
-        api_key: The provider key; otherwise the provider's environment variable (a ``.env``
-            file in the working directory or above is read, never overriding the environment).
-        tool_factory: The tools the model may call.
+        api_key: The provider key; otherwise the provider's environment variable, then a
+            ``.env`` file in the working directory or above (read, never put in ``os.environ``).
+        tool_factory: The tools the model may call; by default an empty one of its own.
         middleware: Extra stages, placed outside (before) the default stack.
         stack: Replaces the default stack entirely (see ``middleware.default_middleware``).
         transport: Sends every model call with this transport instead of routing by model.
         telemetry: Tracing, metrics and content-capture settings of the default stack
             (``Telemetry``); by default OpenTelemetry's global providers, no content.
         max_tool_iterations: Default cap on tool rounds per generation.
+        max_tool_result_chars: Default cap on the characters of one tool result the model
+            reads (the rest is cut, with a marker; the payload keeps it all); None: no cap.
         core_tools: Tools always loaded when ``dynamic_tool_loading`` is on.
         dynamic_tool_loading: Start each generation with only the core tools and the
-            meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest.
+            meta-tools (``browse_toolkit``, ``load_tools``, ...) to discover the rest; the
+            ``tool_factory`` itself is left unchanged (other clients may share it).
+        retry: The ``RetryPolicy`` of every model call (default ``RetryPolicy()``: three
+            attempts); ``num_retries=N`` means ``RetryPolicy(max_attempts=N + 1)``.
+        fallback_models: Models asked in turn when a model call still fails after its retries.
+        usage_limits: ``UsageLimits`` each generation must stay within.
+        max_concurrent_generations: How many generations may run at once; the rest wait.
+        mcp_servers: MCP servers whose tools join ``tool_factory`` (see
+            ``llm_factory_toolkit.mcp``); ``async with client:`` keeps them connected.
         **provider_options: Forwarded to the provider call (``api_base``, ``timeout``, ...).
     """
 
@@ -60,19 +79,35 @@ class LLMClient:
         transport: Transport | None = None,
         telemetry: Telemetry | None = None,
         max_tool_iterations: int = 25,
+        max_tool_result_chars: int | None = DEFAULT_MAX_TOOL_RESULT_CHARS,
         core_tools: Sequence[str] | None = None,
         dynamic_tool_loading: bool = False,
+        retry: RetryPolicy | None = None,
+        fallback_models: Sequence[FallbackModel] = (),
+        usage_limits: UsageLimits | None = None,
+        max_concurrent_generations: int | None = None,
+        mcp_servers: Sequence[MCPServer] = (),
         **provider_options: Any,
     ) -> None:
         load_dotenv_once()
-        self.core_tools = prepare_dynamic_loading(tool_factory, core_tools, dynamic_tool_loading)
+        self.tool_factory = tool_factory if tool_factory is not None else ToolFactory()
+        for mcp_server in mcp_servers:
+            self.tool_factory.register_mcp_server(mcp_server)
+        self.core_tools = check_core_tools(self.tool_factory, core_tools, dynamic_tool_loading)
         self.dynamic_tool_loading = dynamic_tool_loading
+        self._run_factory = loading_factory(self.tool_factory) if dynamic_tool_loading else None
         self.model = model
-        self.tool_factory = tool_factory
-        self.max_tool_iterations = max_tool_iterations
+        self.max_tool_iterations = checked_iterations(max_tool_iterations)
+        self.max_tool_result_chars = max_tool_result_chars
         self.provider_options: dict[str, Any] = dict(provider_options)
         if api_key is not None:
             self.provider_options["api_key"] = api_key
+        self.request_defaults = client_defaults(
+            self.provider_options,
+            retry=retry,
+            fallback_models=fallback_models,
+            usage_limits=usage_limits,
+        )
         self.hooks = HookRegistry()
         self.events = EventBus()
         self._extra_middleware: list[object] = list(middleware)
@@ -83,19 +118,30 @@ class LLMClient:
             else default_middleware(
                 routing=ProviderRoutingMiddleware(() if transport else None, transport),
                 telemetry=telemetry,
+                max_concurrent_generations=max_concurrent_generations,
             )
         )
         self._pipeline: Pipeline | None = None
         self._intent_pipeline: Pipeline | None = None
+        self._mcp_connections: AsyncExitStack | None = None
 
     async def aclose(self) -> None:
-        """Close the HTTP connections the client keeps open on the current event loop."""
+        """Close the HTTP connections the client keeps open on the current event loop, and
+        litellm's pooled ones (process-wide; the next call opens new ones), and the MCP
+        servers ``async with client:`` connected."""
         for member in self.middleware:
             close = getattr(member, "aclose", None)
             if close is not None:
                 await close()
+        connections, self._mcp_connections = self._mcp_connections, None
+        if connections is not None:
+            await connections.aclose()
 
     async def __aenter__(self) -> LLMClient:
+        if self.tool_factory.mcp_toolsets:
+            from .mcp.toolset import open_servers
+
+            self._mcp_connections = await open_servers(self.tool_factory)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -119,8 +165,13 @@ class LLMClient:
         return self._pipeline
 
     def _build_pipeline(self, generation_core: GenerationHandler) -> Pipeline:
+        middleware = self.middleware
+        if self.tool_factory.mcp_toolsets:
+            from .mcp.stage import MCPToolsMiddleware
+
+            middleware = (MCPToolsMiddleware(self.tool_factory), *middleware)
         return Pipeline(
-            self.middleware,
+            middleware,
             generation_core=generation_core,
             model_core=dispatch_model_call,
             tool_core=execute_tool_call,
@@ -138,12 +189,10 @@ class LLMClient:
         group: str | None = None,
         **options: Any,
     ) -> ToolRegistration:
-        """Register a tool on the client's ``tool_factory`` (created if the client has none).
+        """Register a tool on the client's ``tool_factory``.
 
         Same arguments as ``ToolFactory.register_tool``.
         """
-        if self.tool_factory is None:
-            self.tool_factory = ToolFactory()
         return self.tool_factory.register_tool(
             function,
             name,
@@ -173,15 +222,30 @@ class LLMClient:
 
         Keyword options: ``temperature``, ``max_output_tokens``, ``reasoning_effort``,
         ``response_format``, ``use_tools``, ``tool_execution_context``, ``mock_tools``,
-        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``; any other
-        keyword is forwarded to the provider. With ``stream=True`` an async generator of
-        ``StreamChunk`` is returned; its last chunk carries the whole result.
+        ``web_search``, ``file_search``, ``tool_session``, ``max_tool_iterations``,
+        ``max_concurrent_tools``, ``tool_timeout``, ``max_tool_result_chars``, ``retry`` (or
+        ``num_retries``), ``fallback_models``, ``deadline`` (seconds for the whole generation),
+        ``usage_limits``; any other keyword is forwarded to the provider (``timeout``: seconds
+        per attempt). With ``stream=True`` an async generator of ``StreamChunk`` is returned;
+        its last chunk carries the whole result.
         """
         ctx = self._new_context(self._request(input, model, stream, options))
         if stream:
             ctx.stream_sink = emit_text
             return stream_chunks(lambda: ctx.pipeline.run_generation(ctx))
         return await ctx.pipeline.run_generation(ctx)
+
+    def stream(
+        self, input: Any, model: str | None = None, **options: Any
+    ) -> AbstractAsyncContextManager[AsyncIterator[StreamChunk]]:
+        """Stream a generation: ``async with client.stream(input) as chunks:``.
+
+        Takes the options of ``generate()``. The chunks are those of ``generate(stream=True)``
+        (text as it arrives, then ``done=True`` with the result), but the run happens in a task
+        the block owns, so any stage's and any consumer's cancel scopes (per-call and per-chunk
+        timeouts) are safe on asyncio and trio. Leaving the block early cancels the run.
+        """
+        return stream_in_task(self._new_context(self._request(input, model, True, options)))
 
     async def generate_tool_intent(
         self, input: Any, model: str | None = None, **options: Any
@@ -196,7 +260,8 @@ class LLMClient:
             self._intent_pipeline = self._build_pipeline(plan_tool_calls)
         ctx = self._new_context(self._request(input, model, False, options))
         ctx.pipeline = self._intent_pipeline
-        return intent_from(await ctx.pipeline.run_generation(ctx))
+        result = await ctx.pipeline.run_generation(ctx)
+        return intent_from(result, ctx.visible_tools)
 
     async def execute_tool_intents(
         self,
@@ -207,11 +272,12 @@ class LLMClient:
         """Run planned tool calls; returns their ``{"role": "tool", ...}`` messages in order.
 
         The calls go through the tool stages, so hooks may deny them and events report them.
-        Raises ``ConfigurationError`` when the client has no tool factory.
+        Only the tools the planning call offered run (its ``use_tools`` and session); any
+        other call is denied. Raises ``ConfigurationError`` when the client has no tools.
         """
-        if self.tool_factory is None:
+        if not self.tool_factory.registrations:
             raise ConfigurationError(
-                "LLMClient has no ToolFactory configured, cannot execute tool intents."
+                "LLMClient's ToolFactory has no tools registered, cannot execute tool intents."
             )
         options = {"tool_execution_context": tool_execution_context, "mock_tools": mock_tools}
         ctx = self._new_context(self._request([], None, False, options))
@@ -220,8 +286,9 @@ class LLMClient:
     def _request(
         self, input: Any, model: str | None, stream: bool, options: dict[str, Any]
     ) -> GenerationRequest:
-        if self.dynamic_tool_loading and options.get("tool_session") is None:
-            options["tool_session"] = session_for_run(self.core_tools)
+        if self.dynamic_tool_loading:
+            options["tool_session"] = session_for_run(self.core_tools, options.get("tool_session"))
+        options = {**self.request_defaults, **take_retry_counts(options)}
         known = {name: options.pop(name) for name in _REQUEST_FIELDS if name in options}
         use_tools = known.pop("use_tools", None)
         return GenerationRequest(
@@ -230,7 +297,10 @@ class LLMClient:
             stream=stream,
             use_tools=None if use_tools is None else tuple(use_tools),
             tool_execution_context=known.pop("tool_execution_context", None) or {},
-            max_tool_iterations=known.pop("max_tool_iterations", None) or self.max_tool_iterations,
+            max_tool_iterations=checked_iterations(
+                _given(known.pop("max_tool_iterations", None), self.max_tool_iterations)
+            ),
+            max_tool_result_chars=known.pop("max_tool_result_chars", self.max_tool_result_chars),
             provider_options={**self.provider_options, **options},
             **known,
         )
@@ -242,8 +312,13 @@ class LLMClient:
             pipeline=self.pipeline,
             bus=self.events,
             hooks=self.hooks,
-            tool_factory=self.tool_factory,
+            tool_factory=self._run_factory or self.tool_factory,
         )
+
+
+def _given(value: Any, default: Any) -> Any:
+    """``value``, or ``default`` when the option was left out or passed as None."""
+    return default if value is None else value
 
 
 _REQUEST_FIELDS = (
@@ -260,5 +335,10 @@ _REQUEST_FIELDS = (
     "max_tool_iterations",
     "max_concurrent_tools",
     "tool_timeout",
+    "max_tool_result_chars",
     "structured_output_retries",
+    "retry",
+    "fallback_models",
+    "deadline",
+    "usage_limits",
 )

@@ -8,6 +8,7 @@ Errors form one tree, so ``except LLMToolkitError`` catches everything the toolk
     │   ├── AuthenticationError     401/403
     │   ├── RateLimitError          429, with ``retry_after`` seconds when the provider said
     │   ├── ProviderTimeoutError    the request timed out
+    │   │   └── DeadlineExceeded    the generation's ``deadline=`` passed
     │   ├── BadRequestError         400/404/422: the request itself was rejected
     │   ├── ServerError             5xx
     │   ├── ProviderConnectionError the provider could not be reached
@@ -15,6 +16,7 @@ Errors form one tree, so ``except LLMToolkitError`` catches everything the toolk
     ├── ToolError                   a tool could not be found, parsed or run
     ├── UnsupportedFeatureError     a feature the chosen provider does not offer (e.g. file_search)
     ├── StructuredOutputError       the model's JSON never validated; carries ``raw_text``
+    ├── UsageLimitExceeded          a ``UsageLimits`` bound was crossed; ``limit``, ``usage``
     └── ToolCallDenied              a hook vetoed a tool call; becomes a tool result, not a raise
 
 ``SkipToolCall`` is not an error: a hook raises it to substitute a result without running the tool
@@ -26,7 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .tools.models import ToolExecutionResult
+    from .tools.models import ToolExecutionResult, Usage
 
 
 class LLMToolkitError(Exception):
@@ -74,6 +76,8 @@ class ProviderError(LLMToolkitError):
         self.provider = provider
         self.model = model
         self.status_code = status_code
+        self.partial_text = ""
+        """Text a stream had already delivered to the consumer when it failed."""
 
 
 class AuthenticationError(ProviderError):
@@ -92,6 +96,10 @@ class ProviderTimeoutError(ProviderError):
     """The request to the provider timed out."""
 
 
+class DeadlineExceeded(ProviderTimeoutError):
+    """The generation ran past its ``deadline=``; attempts and tool rounds were cut short."""
+
+
 class BadRequestError(ProviderError):
     """The provider rejected the request as invalid."""
 
@@ -106,6 +114,15 @@ class ProviderConnectionError(ProviderError):
 
 class MalformedResponseError(ProviderError):
     """The provider's answer did not follow its own protocol."""
+
+
+class UsageLimitExceeded(LLMToolkitError):
+    """A ``UsageLimits`` bound was crossed; ``limit`` names it, ``usage`` is the run's so far."""
+
+    def __init__(self, message: str, *, limit: str, usage: Usage, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.limit = limit
+        self.usage = usage
 
 
 class ToolCallDenied(LLMToolkitError):

@@ -7,6 +7,11 @@ to the standard-library logger ``llm_factory_toolkit`` (rendered ``key=value``),
 Python's defaults drop everything below WARNING; ``logging.basicConfig(level=logging.DEBUG)``
 (or a level on that logger) shows them. Once the application configures structlog, events go
 through its processors and level filter instead, under the same logger name.
+
+The logger has a ``NullHandler``, as libraries should: with no logging configured, Python's
+last-resort handler does not print WARNINGs to stderr; once the application configures
+logging, they reach its handlers like any other library's. A tool's traceback is passed
+already rendered and redacted (``traceback=``), never as ``exc_info``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import sys
 from typing import Any
 
 LOGGER_NAME = "llm_factory_toolkit"
+
+logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
 
 _LEVELS = {"debug": logging.DEBUG, "warning": logging.WARNING, "error": logging.ERROR}
 

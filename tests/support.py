@@ -63,6 +63,24 @@ def weather_factory(
     return factory
 
 
+def slow_lookup_factory(finished: list[str], seconds: float = 5.0) -> ToolFactory:
+    """One async tool, ``slow_lookup(city)``, that sleeps ``seconds`` and notes in
+    ``finished`` every city whose call ended, cancelled or not."""
+
+    async def slow_lookup(city: str) -> str:
+        try:
+            await anyio.sleep(seconds)
+        finally:
+            finished.append(city)
+        return city
+
+    factory = ToolFactory()
+    factory.register_tool(
+        slow_lookup, parameters={"type": "object", "properties": {"city": {"type": "string"}}}
+    )
+    return factory
+
+
 async def collect(stream: AsyncIterable[StreamChunk]) -> list[StreamChunk]:
     """Every chunk of a stream, in order."""
     return [chunk async for chunk in stream]

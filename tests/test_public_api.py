@@ -45,7 +45,7 @@ def test_import_loads_no_heavy_dependency() -> None:
     code = (
         "import sys, llm_factory_toolkit, llm_factory_toolkit.testing\n"
         "heavy = ('litellm', 'openai', 'opentelemetry.sdk', 'opentelemetry.trace', 'httpx',\n"
-        "         'asyncio', 'structlog', 'pydantic', 'jsonschema')\n"
+        "         'asyncio', 'structlog', 'pydantic', 'jsonschema', 'mcp')\n"
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
     loaded = subprocess.run(

@@ -4,9 +4,10 @@ Each generation, model call and tool call ends with one event: ``generation.fini
 ``model_call.finished``, ``tool_call.finished`` (or ``.denied`` / ``.skipped``), or a
 ``.failed`` one. Each carries the context that ties it to its run: ``run_id``, ``model``,
 ``iteration``, and ``tool_name`` / ``tool_call_id`` for tools, with durations, token counts
-and cost. Steps that went as planned are DEBUG; failures are WARNING. Logs never carry content
-(messages, tool arguments or results, a tool's exception message): unlike span content, they
-have no opt-in.
+and cost. Steps that went as planned are DEBUG; failures are WARNING (a model call that the
+retry stage will send again: DEBUG). Logs never carry content (messages, tool arguments or
+results, a tool's exception message): unlike span content, they have no opt-in. A failure's
+message is redacted of injected values.
 
 
 Quiet by default: events go through ``llm_factory_toolkit.log`` (see there).
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import SkipToolCall, ToolCallDenied
 from ..log import library_logger
+from ..pipeline.redaction import redact
+from ..resilience.retrying import will_be_retried
 from ..telemetry.attributes import error_type
 
 if TYPE_CHECKING:
@@ -44,7 +47,7 @@ class LoggingMiddleware:
         try:
             result = await call_next(ctx)
         except Exception as exc:
-            step.failed(error_type=error_type(exc), error=str(exc))
+            step.failed(error_type=error_type(exc), error=redact(str(exc), ctx.tool_context))
             raise
         step.done(
             "finished",
@@ -60,7 +63,11 @@ class LoggingMiddleware:
         try:
             response = await call_next(call)
         except Exception as exc:
-            step.failed(error_type=error_type(exc), error=str(exc))
+            step.failed(
+                error_type=error_type(exc),
+                error=redact(str(exc), ctx.tool_context),
+                retried=will_be_retried(exc),
+            )
             raise
         usage = usage_fields(response.usage) if response.usage is not None else {}
         step.done(
@@ -106,8 +113,11 @@ class _Step:
     def done(self, outcome: str, **details: Any) -> None:
         self._emit("debug", outcome, details)
 
-    def failed(self, **details: Any) -> None:
-        self._emit("warning", "failed", details)
+    def failed(self, retried: bool = False, **details: Any) -> None:
+        """A failure is a WARNING, unless a retry follows (then routine: DEBUG)."""
+        if retried:
+            details["will_retry"] = True
+        self._emit("debug" if retried else "warning", "failed", details)
 
     def _emit(self, level: str, outcome: str, details: dict[str, Any]) -> None:
         logger = library_logger(level)

@@ -20,11 +20,13 @@ it may quote injected values.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import SkipToolCall, ToolCallDenied
+from ..pipeline.redaction import redact, redact_result, redacted_traceback
 from ..telemetry import semconv as sc
 from ..telemetry.attributes import (
     Attributes,
@@ -96,7 +98,7 @@ class TracingMiddleware:
             return await call_next(ctx)
         name = f"invoke_agent {self.agent_name}" if self.agent_name else "invoke_agent"
         span = _start(tracer, name, "INTERNAL", generation_attributes(ctx, self.agent_name))
-        with _active(span):
+        with _active(span, redacting=ctx.tool_context):
             result = await call_next(ctx)
             if span.is_recording():
                 span.set_attributes(usage_attributes(result.usage))
@@ -108,7 +110,7 @@ class TracingMiddleware:
             return await call_next(call)
         name = f"chat {model_name(call.model)}"
         span = _start(tracer, name, "CLIENT", model_call_attributes(call))
-        with _active(span):
+        with _active(span, redacting=call.ctx.tool_context):
             try:
                 response = await call_next(call)
             finally:
@@ -130,9 +132,9 @@ class TracingMiddleware:
                 _set(span, {sc.TOOL_OUTCOME: "denied"})
                 raise
             except SkipToolCall as skip:
-                self._record_tool_result(span, skip.result, "skipped")
+                self._record_tool_result(span, call, skip.result, "skipped")
                 raise
-            self._record_tool_result(span, result, "error" if result.error else "success")
+            self._record_tool_result(span, call, result, "error" if result.error else "success")
             return result
 
     def _record_request(self, span: Span, call: ModelCall) -> None:
@@ -148,14 +150,16 @@ class TracingMiddleware:
             if self.capture_content:
                 span.set_attributes(response_content(response))
 
-    def _record_tool_result(self, span: Span, result: ToolExecutionResult, outcome: str) -> None:
+    def _record_tool_result(
+        self, span: Span, call: ToolCall, result: ToolExecutionResult, outcome: str
+    ) -> None:
         if not span.is_recording():
             return
         attributes: Attributes = {sc.TOOL_OUTCOME: outcome}
         if result.metadata.get("mock"):
             attributes[sc.TOOL_MOCKED] = True
         if self.capture_content:
-            attributes.update(tool_result(result))
+            attributes.update(tool_result(redact_result(result, call.tool_context)))
         span.set_attributes(attributes)
         if outcome == "error":
             _mark_error(span, "tool_error", None)
@@ -179,9 +183,16 @@ def _start(tracer: Tracer, name: str, kind: str, attributes: Attributes) -> Span
 
 @contextmanager
 def _active(
-    span: Span, *, outcomes: tuple[type[Exception], ...] = (), messages: bool = True
+    span: Span,
+    *,
+    outcomes: tuple[type[Exception], ...] = (),
+    messages: bool = True,
+    redacting: Mapping[str, Any] = MappingProxyType({}),
 ) -> Iterator[None]:
-    """Make ``span`` current, mark it failed if an error (not an outcome) escapes, end it."""
+    """Make ``span`` current, mark it failed if an error (not an outcome) escapes, end it.
+
+    The exception's message and stack trace are recorded redacted of ``redacting``'s values.
+    """
     from opentelemetry import trace
 
     try:
@@ -189,22 +200,33 @@ def _active(
             yield
     except Exception as exc:
         if not isinstance(exc, outcomes):
-            _mark_error(span, error_type(exc), exc if messages else None)
+            _mark_error(span, error_type(exc), exc if messages else None, redacting)
         raise
     finally:
         span.end()
 
 
-def _mark_error(span: Span, kind: str, exc: Exception | None) -> None:
+def _mark_error(
+    span: Span,
+    kind: str,
+    exc: Exception | None,
+    redacting: Mapping[str, Any] = MappingProxyType({}),
+) -> None:
     """Status ERROR and ``error.type``; the exception itself only when it may be shown."""
     if not span.is_recording():
         return
     from opentelemetry.trace import Status, StatusCode
 
     span.set_attribute(sc.ERROR_TYPE, kind)
-    if exc is not None:
-        span.record_exception(exc)
-    span.set_status(Status(StatusCode.ERROR, f"{kind}: {exc}" if exc is not None else kind))
+    if exc is None:
+        span.set_status(Status(StatusCode.ERROR, kind))
+        return
+    message = redact(str(exc), redacting)
+    trace = redacted_traceback(exc, redacting)
+    span.record_exception(
+        exc, attributes={"exception.message": message, "exception.stacktrace": trace}
+    )
+    span.set_status(Status(StatusCode.ERROR, f"{kind}: {message}"))
 
 
 def _set(span: Span, attributes: Attributes) -> None:

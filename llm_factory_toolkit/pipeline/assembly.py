@@ -7,8 +7,12 @@ unless it evidently starts another one:
 
 - it carries an id, and the open call has a different one; or
 - it carries no id, the open call's arguments are already a complete JSON value, and the
-  fragment names another tool, is a bare header (a name, no arguments), or begins a new JSON
-  value (no continuation could follow a complete value, so this never splits a call).
+  fragment names another tool or begins a new JSON value (no continuation could follow a
+  complete value, so this never splits a call).
+
+A bare header (a name, no id, no arguments) that repeats the name of a complete call is no
+call by itself: some providers send one after the arguments. Its name is kept for a next call
+at that index, should arguments follow.
 
 Arguments are joined as text, so a fragment may end anywhere, even between the two halves of
 a UTF-16 surrogate pair (they are recombined). Missing ids are generated, duplicated ids made
@@ -60,6 +64,7 @@ class StreamAssembler:
     text: list[str] = field(default_factory=list)
     calls: list[_PartialCall] = field(default_factory=list)
     open_by_index: dict[int, _PartialCall] = field(default_factory=dict)
+    echoed_names: dict[int, str] = field(default_factory=dict)
     usage: Usage | None = None
     finish_reason: str | None = None
     response_id: str | None = None
@@ -80,8 +85,11 @@ class StreamAssembler:
 
     def _add_fragment(self, fragment: ToolCallDelta) -> None:
         call = self.open_by_index.get(fragment.index)
+        if call is not None and _echoes_name(call, fragment):
+            self.echoed_names[fragment.index] = call.name
+            return
         if call is None or _starts_another_call(call, fragment):
-            call = _PartialCall()
+            call = _PartialCall(name=self.echoed_names.pop(fragment.index, ""))
             self.calls.append(call)
             self.open_by_index[fragment.index] = call
         call.id = call.id or fragment.id or None
@@ -121,15 +129,20 @@ class StreamAssembler:
         return None
 
 
+def _echoes_name(call: _PartialCall, fragment: ToolCallDelta) -> bool:
+    """A name-only fragment repeating the name of a call whose arguments are complete."""
+    bare = not fragment.id and not fragment.arguments
+    return bare and fragment.name == call.name and call.is_complete()
+
+
 def _starts_another_call(call: _PartialCall, fragment: ToolCallDelta) -> bool:
     if fragment.id and call.id:
         return fragment.id != call.id
     if fragment.id or not call.name:
         return False
     renamed = bool(fragment.name) and fragment.name != call.name
-    header = bool(fragment.name) and not fragment.arguments
     opens_value = fragment.arguments.lstrip()[:1] in ("{", "[")
-    return (renamed or header or opens_value) and call.is_complete()
+    return (renamed or opens_value) and call.is_complete()
 
 
 def _message_calls(

@@ -10,20 +10,27 @@ the Chat Completions shape whatever the wire format was.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..tools.models import GenerationResult, Message, ToolExecutionResult, Usage
+from ..tools.result_cap import DEFAULT_MAX_TOOL_RESULT_CHARS
 
 if TYPE_CHECKING:
+    from ..resilience.limits import UsageLimits
+    from ..resilience.policy import RetryPolicy
     from ..tools.session import ToolSession
     from ..tools.tool_factory import ToolFactory
     from ..transports.base import Transport
     from .bus import EventBus
     from .hooks import HookRegistry
     from .stack import Pipeline
+
+
+DEFAULT_TOOL_TIMEOUT_S = 300.0
+"""Seconds a tool may run unless ``tool_timeout=`` says otherwise (``None``: no bound)."""
 
 
 def _empty() -> Mapping[str, Any]:
@@ -49,8 +56,14 @@ class GenerationRequest:
     tool_session: ToolSession | None = None
     max_tool_iterations: int = 25
     max_concurrent_tools: int = 8
-    tool_timeout: float | None = None
+    tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT_S
+    max_tool_result_chars: int | None = DEFAULT_MAX_TOOL_RESULT_CHARS
+    """The most characters of one tool result the model reads; None for no cap."""
     structured_output_retries: int = 1
+    retry: RetryPolicy | None = None
+    fallback_models: Sequence[str | Mapping[str, Any]] = ()
+    deadline: float | None = None
+    usage_limits: UsageLimits | None = None
     provider_options: Mapping[str, Any] = field(default_factory=_empty)
 
 

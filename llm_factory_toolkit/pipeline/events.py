@@ -50,6 +50,14 @@ class GenerationFailed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GenerationCancelled(Event):
+    """The generation was cancelled (a timeout, a closed stream); it ends here."""
+
+    kind: Literal["generation.cancelled"] = "generation.cancelled"
+    model: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ModelCallStarted(Event):
     kind: Literal["model_call.started"] = "model_call.started"
     iteration: int
@@ -77,6 +85,38 @@ class ModelCallFailed(Event):
     model: str
     error_type: str
     message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelCallCancelled(Event):
+    kind: Literal["model_call.cancelled"] = "model_call.cancelled"
+    iteration: int
+    model: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelCallRetrying(Event):
+    """Attempt ``attempt`` failed with ``error_type``; the next is sent after ``delay_s``."""
+
+    kind: Literal["model_call.retrying"] = "model_call.retrying"
+    iteration: int
+    model: str
+    attempt: int
+    delay_s: float
+    error_type: str
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FallbackUsed(Event):
+    """``from_model`` failed with ``error_type`` after its retries; ``to_model`` is asked."""
+
+    kind: Literal["model_call.fallback"] = "model_call.fallback"
+    iteration: int
+    from_model: str
+    to_model: str
+    error_type: str
+    message: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,6 +179,15 @@ class ToolCallDenied(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ToolCallCancelled(Event):
+    kind: Literal["tool_call.cancelled"] = "tool_call.cancelled"
+    iteration: int
+    tool_call_id: str
+    tool_name: str
+    depth: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToolsLoaded(Event):
     kind: Literal["tools.loaded"] = "tools.loaded"
     tool_names: tuple[str, ...]
@@ -163,15 +212,20 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     GenerationStarted,
     GenerationFinished,
     GenerationFailed,
+    GenerationCancelled,
     ModelCallStarted,
     ModelCallFinished,
     ModelCallFailed,
+    ModelCallCancelled,
+    ModelCallRetrying,
+    FallbackUsed,
     StreamChunkReceived,
     ToolCallRequested,
     ToolCallStarted,
     ToolCallFinished,
     ToolCallFailed,
     ToolCallDenied,
+    ToolCallCancelled,
     ToolsLoaded,
     ToolsUnloaded,
     UsageRecorded,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import anyio
 
+from ..exceptions import ConfigurationError
 from ..tools.models import GenerationResult, Message, ToolExecutionResult
 from . import events as ev
 from .context import GenerationContext, ModelCall, ModelResponse, RequestedToolCall, ToolCall
@@ -17,19 +18,43 @@ async def run_agent_loop(ctx: GenerationContext) -> GenerationResult:
     """Alternate model calls and tool rounds until the model answers without tool calls.
 
     At most ``max_tool_iterations`` rounds run. When the last one still asked for tools, they
-    are run (so the transcript stays valid) and the result says ``max_tool_iterations``.
+    are run (so the transcript stays valid) and the result says ``max_tool_iterations``. With
+    0, the model answers once and no tool runs.
     """
+    if ctx.request.max_tool_iterations == 0:
+        return await _answer_without_tools(ctx)
     response: ModelResponse | None = None
+    model = ctx.request.model
     for _ in range(ctx.request.max_tool_iterations):
         ctx.iteration += 1
-        response = await ctx.pipeline.call_model(new_model_call(ctx))
+        call = new_model_call(ctx)
+        response = await ctx.pipeline.call_model(call)
+        model = call.model
         ctx.messages.append(response.message)
         requested = response.tool_calls
         if not requested:
-            return finish(ctx, response, response.finish_reason or "stop")
+            return finish(ctx, response, response.finish_reason or "stop", model)
         ctx.tool_messages.append(response.message)
         await run_tool_round(ctx, requested)
-    return finish(ctx, response, "max_tool_iterations")
+    return finish(ctx, response, "max_tool_iterations", model)
+
+
+async def _answer_without_tools(ctx: GenerationContext) -> GenerationResult:
+    """One model call; tool calls it asks for are left unanswered, none runs."""
+    ctx.iteration += 1
+    response = await ctx.pipeline.call_model(new_model_call(ctx))
+    ctx.messages.append(response.message)
+    reason = "max_tool_iterations" if response.tool_calls else response.finish_reason or "stop"
+    return finish(ctx, response, reason)
+
+
+def checked_iterations(value: object) -> int:
+    """``max_tool_iterations`` as given, or ``ConfigurationError`` unless an int >= 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(
+            f"max_tool_iterations must be an integer >= 0 (0: no tool round), got {value!r}"
+        )
+    return value
 
 
 def new_model_call(ctx: GenerationContext) -> ModelCall:
@@ -118,8 +143,11 @@ def record_tool_result(
         )
 
 
-def finish(ctx: GenerationContext, response: ModelResponse | None, reason: str) -> GenerationResult:
-    """The result of the run so far; the transcript is always kept."""
+def finish(
+    ctx: GenerationContext, response: ModelResponse | None, reason: str, model: str | None = None
+) -> GenerationResult:
+    """The result of the run so far; the transcript is always kept. ``model`` answered last
+    (the stages leave the call naming it, a fallback included)."""
     return GenerationResult(
         content=response.content if response is not None else None,
         payloads=ctx.payloads,
@@ -129,4 +157,5 @@ def finish(ctx: GenerationContext, response: ModelResponse | None, reason: str) 
         finish_reason=reason,
         iterations=ctx.iteration,
         metadata=ctx.metadata,
+        model=model or ctx.request.model,
     )

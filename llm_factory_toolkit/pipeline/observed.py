@@ -3,18 +3,25 @@
 ``ToolCallDenied`` and ``SkipToolCall`` raised anywhere in the tool stages end here: a denial
 becomes an error result the model can read, a skip becomes its substitute result.
 Any other exception from a tool stage is reported to the model too, never raised, because
-one broken tool must not end the generation. Cancellation always propagates.
+one broken tool must not end the generation; only the run's own cancellation and
+``KeyboardInterrupt`` / ``SystemExit`` propagate. Every step that starts ends with exactly one
+terminal event, cancelled steps included (``*Cancelled``), so observers' bookkeeping balances.
+Text a tool produced is redacted (``redaction``) before any event carries it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from typing import TypedDict
 
-from ..exceptions import LLMToolkitError, SkipToolCall, ToolCallDenied
+import anyio
+
+from ..exceptions import SkipToolCall, ToolCallDenied
 from ..tools.models import GenerationResult, ToolExecutionResult
 from . import events as ev
+from .cancellation import is_own_cancellation
 from .context import (
     GenerationContext,
     GenerationHandler,
@@ -24,6 +31,7 @@ from .context import (
     ToolCall,
     ToolHandler,
 )
+from .redaction import redact, redact_result
 
 
 async def generation(ctx: GenerationContext, handler: GenerationHandler) -> GenerationResult:
@@ -39,17 +47,8 @@ async def generation(ctx: GenerationContext, handler: GenerationHandler) -> Gene
     )
     try:
         result = await handler(ctx)
-    except Exception as exc:
-        if isinstance(exc, LLMToolkitError) and not exc.transcript:
-            exc.transcript = list(ctx.messages)  # the caller can resume or persist the turns
-        await ctx.bus.emit(
-            ev.GenerationFailed(
-                run_id=ctx.run_id,
-                model=request.model,
-                error_type=type(exc).__name__,
-                message=str(exc),
-            )
-        )
+    except BaseException as exc:
+        await _emit_shielded(ctx, _generation_ended(ctx, exc))
         raise
     await ctx.bus.emit(
         ev.GenerationFinished(
@@ -78,16 +77,8 @@ async def model_call(call: ModelCall, handler: ModelHandler) -> ModelResponse:
     )
     try:
         response = await handler(call)
-    except Exception as exc:
-        await ctx.bus.emit(
-            ev.ModelCallFailed(
-                run_id=ctx.run_id,
-                iteration=ctx.iteration,
-                model=call.model,
-                error_type=type(exc).__name__,
-                message=str(exc),
-            )
-        )
+    except BaseException as exc:
+        await _emit_shielded(ctx, _model_call_ended(call, exc))
         raise
     await ctx.bus.emit(
         ev.ModelCallFinished(
@@ -116,15 +107,62 @@ async def tool_call(call: ToolCall, handler: ToolHandler) -> ToolExecutionResult
         return denied_result(call.name, denial.reason)
     except SkipToolCall as skip:
         result = skip.result
-    except Exception as exc:
+    except BaseException as exc:
+        if is_own_cancellation(exc) or isinstance(exc, KeyboardInterrupt | SystemExit):
+            if call.ctx is not None:
+                ended = _tool_call_ended(ids, exc, time.perf_counter() - started)
+                await _emit_shielded(call.ctx, ended)
+            raise
         result = error_result(f"Tool '{call.name}' failed: {type(exc).__name__}: {exc}")
+    if call.depth == 0:  # for the model; a nested result goes back to its tool
+        result = redact_result(result, call.tool_context)
     elapsed = time.perf_counter() - started
     if result.error is not None:
-        await _emit(call, ev.ToolCallFailed(**ids, error=result.error, duration_s=elapsed))
+        error = redact(result.error, call.tool_context)
+        await _emit(call, ev.ToolCallFailed(**ids, error=error, duration_s=elapsed))
     else:
         mocked = bool(result.metadata.get("mock"))
         await _emit(call, ev.ToolCallFinished(**ids, duration_s=elapsed, mocked=mocked))
     return result
+
+
+async def _emit_shielded(ctx: GenerationContext, event: ev.Event) -> None:
+    """Emit even while the run is being cancelled. Build ``event`` before: inside the shield,
+    the run no longer looks cancelled."""
+    with anyio.CancelScope(shield=True):
+        await ctx.bus.emit(event)
+
+
+def _generation_ended(ctx: GenerationContext, exc: BaseException) -> ev.Event:
+    """``GenerationCancelled``, or ``GenerationFailed`` with the transcript put on ``exc``."""
+    model = ctx.request.model
+    if is_own_cancellation(exc):
+        return ev.GenerationCancelled(run_id=ctx.run_id, model=model)
+    if not getattr(exc, "transcript", None):
+        with contextlib.suppress(AttributeError):  # the caller can resume or persist the turns
+            exc.transcript = list(ctx.messages)  # type: ignore[attr-defined]
+    message = redact(str(exc), ctx.tool_context)
+    error = type(exc).__name__
+    return ev.GenerationFailed(run_id=ctx.run_id, model=model, error_type=error, message=message)
+
+
+def _model_call_ended(call: ModelCall, exc: BaseException) -> ev.Event:
+    ctx = call.ctx
+    if is_own_cancellation(exc):
+        return ev.ModelCallCancelled(run_id=ctx.run_id, iteration=ctx.iteration, model=call.model)
+    return ev.ModelCallFailed(
+        run_id=ctx.run_id,
+        iteration=ctx.iteration,
+        model=call.model,
+        error_type=type(exc).__name__,
+        message=redact(str(exc), ctx.tool_context),
+    )
+
+
+def _tool_call_ended(ids: _ToolIds, exc: BaseException, elapsed: float) -> ev.Event:
+    if is_own_cancellation(exc):
+        return ev.ToolCallCancelled(**ids)
+    return ev.ToolCallFailed(**ids, error=type(exc).__name__, duration_s=elapsed)
 
 
 def error_result(message: str, status: str = "error") -> ToolExecutionResult:

@@ -10,6 +10,11 @@ the text to the consumer; every other suspension (the event loop's own) is passe
 unchanged. So tools, hooks, events and spans behave exactly as without streaming, closing the
 generator unwinds the pipeline (closing the HTTP response), and the pipeline's context
 variables stay in their own ``Context``, apart from the consumer's.
+
+The price: a stage must not hold a cancel scope across ``call_next`` (a per-call timeout), as
+the consumer's scopes would interleave with it. That is detected when a chunk is ready, and
+the run ends with a ``ConfigurationError`` naming ``client.stream(...)``, which runs the
+pipeline in a task of its own and has no such limit.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from collections.abc import AsyncGenerator, Callable, Coroutine, Generator
 from dataclasses import dataclass
 from typing import Any
 
+from ..exceptions import ConfigurationError
 from ..tools.models import GenerationResult, StreamChunk
+from .cancellation import RunCancelled
+from .scope_probe import innermost_scope
 
 
 class _TextDelta:
@@ -44,7 +52,7 @@ class _Finished:
     result: GenerationResult
 
 
-class _StreamClosed(BaseException):
+class _StreamClosed(RunCancelled):
     """Thrown into the pipeline when the consumer closes the stream early."""
 
 
@@ -75,6 +83,7 @@ class _Advance:
 
     def __await__(self) -> Generator[Any, Any, str | _Finished]:
         driver, value, error = self.driver, None, self.error
+        scope = innermost_scope()
         while True:
             try:
                 signal = driver.step(value, error)
@@ -85,12 +94,23 @@ class _Advance:
                 driver.finished = True
                 raise
             if isinstance(signal, _TextDelta):
-                return signal.text
+                if innermost_scope() is scope:
+                    return signal.text
+                value, error = None, _scope_left_open()  # unwinds the stage, scopes intact
+                continue
             value, error = None, None
             try:
                 value = yield signal
             except BaseException as exc:
                 error = exc
+
+
+def _scope_left_open() -> ConfigurationError:
+    return ConfigurationError(
+        "a middleware stage holds a cancel scope or task group across call_next while "
+        "streaming, which generate(stream=True) cannot hand to the caller without corrupting "
+        "the caller's cancel scopes; use 'async with client.stream(...) as chunks:' instead"
+    )
 
 
 def stream_chunks(

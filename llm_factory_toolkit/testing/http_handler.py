@@ -17,11 +17,12 @@ from socketserver import TCPServer
 from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit
 
-from llm_factory_toolkit.testing import wire_anthropic, wire_chat, wire_responses
+from llm_factory_toolkit.testing import faults, wire_anthropic, wire_chat, wire_responses
 from llm_factory_toolkit.testing.script import (
     Fail,
     JSONReply,
     Malformed,
+    Reset,
     Stall,
     Text,
     ToolCalls,
@@ -178,32 +179,41 @@ class _Handler(BaseHTTPRequestHandler):
             if self._pause(turn.seconds):
                 self._play(turn.then or Text("ok"), request)
         elif isinstance(turn, Fail):
-            retry = (
-                [] if turn.retry_after is None else [("Retry-After", _seconds(turn.retry_after))]
-            )
+            retry = faults.retry_after_headers(turn.retry_after)
             self._send_json(turn.status, _WIRES[request.api].error_body(turn), retry)
         elif isinstance(turn, Malformed):
             self._malformed(turn, request)
         elif isinstance(turn, Truncated):
-            self._content(turn.turn, request, cut=turn.after_events)
+            self._content(turn.turn, request, cut=turn.after_events, clean=turn.ends_cleanly)
+        elif isinstance(turn, Reset):
+            if request.stream and turn.after_events:
+                self._content(turn.turn, request, cut=turn.after_events)
+                self._pause(faults.SETTLE_S)
+            faults.reset(self.connection)
+            self.close_connection = True
         else:
             self._content(turn, request)
 
     def _content(
-        self, turn: Text | ToolCalls | JSONReply, request: RecordedRequest, cut: int | None = None
+        self,
+        turn: Text | ToolCalls | JSONReply,
+        request: RecordedRequest,
+        cut: int | None = None,
+        clean: bool = False,
     ) -> None:
-        """Render a content turn; ``cut`` drops the connection part-way through."""
+        """Render a content turn; ``cut`` stops part-way through, dropping the connection
+        unless ``clean`` (then the HTTP message is complete, only the answer is short)."""
         reply = self.owner._bind(turn, request)
         wire = _WIRES[request.api]
         if request.stream:
-            self._stream(wire.render_sse(reply), turn.delay, cut)
+            self._stream(wire.render_sse(reply), turn.delay, cut, clean=clean)
         elif cut is None:
             self._send_json(200, wire.render_json(reply))
         else:
-            body = dumps(wire.render_json(reply))
-            head = self._head(200, "application/json", [("Content-Length", str(len(body)))])
-            self._write(head + body[: len(body) // 2])
-            self.close_connection = True
+            half, size = faults.half_body(dumps(wire.render_json(reply)), clean=clean)
+            head = self._head(200, "application/json", [("Content-Length", str(size))])
+            self._write(head + half)
+            self.close_connection = not clean
 
     def _malformed(self, turn: Malformed, request: RecordedRequest) -> None:
         if request.stream:
@@ -221,17 +231,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(self._head(status, "application/json", headers) + body)
 
     def _stream(
-        self, events: list[bytes], delay: float, cut: int | None, content_type: str | None = None
+        self,
+        events: list[bytes],
+        delay: float,
+        cut: int | None,
+        content_type: str | None = None,
+        clean: bool = False,
     ) -> None:
-        """Send SSE events as HTTP chunks; ``cut`` closes after that many, unterminated."""
+        """Send SSE events as HTTP chunks; ``cut`` stops after that many, unterminated
+        unless ``clean``."""
         kind = content_type or "text/event-stream; charset=utf-8"
         head = self._head(
             200, kind, [("Transfer-Encoding", "chunked"), ("Cache-Control", "no-cache")]
         )
         shown = events if cut is None else events[:cut]
-        tail = b"0\r\n\r\n" if cut is None else b""
-        if cut is not None:
-            self.close_connection = True
+        tail = b"0\r\n\r\n" if cut is None or clean else b""
+        self.close_connection = self.close_connection or not (cut is None or clean)
         if delay <= 0:
             self._write(head + b"".join(map(_chunk, shown)) + tail)
             return
@@ -282,8 +297,3 @@ def _parse_json(raw: bytes) -> dict[str, Any] | None:
 def _chunk(data: bytes) -> bytes:
     """One HTTP/1.1 chunk of the chunked transfer encoding."""
     return b"%x\r\n%s\r\n" % (len(data), data)
-
-
-def _seconds(value: float) -> str:
-    """``Retry-After`` value: an integer when whole, else a decimal (the SDKs accept both)."""
-    return str(int(value)) if float(value).is_integer() else str(value)

@@ -14,6 +14,7 @@ __all__ = [
     "Fail",
     "JSONReply",
     "Malformed",
+    "Reset",
     "Stall",
     "Text",
     "ToolCallSpec",
@@ -153,15 +154,34 @@ class Truncated:
     """``turn`` cut off: the stream closes after ``after_events`` SSE events.
 
     A non-stream request gets half of the JSON body although ``Content-Length`` announces the
-    whole of it, i.e. the connection drops mid-body.
+    whole of it, i.e. the connection drops mid-body. With ``ends_cleanly`` the HTTP exchange is
+    complete (the last chunk, or a ``Content-Length`` that fits the half body): only the answer
+    itself is cut short, as when a proxy ends a stream early.
     """
 
     turn: Text | ToolCalls | JSONReply
     after_events: int = 2
+    ends_cleanly: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.turn, Text | ToolCalls | JSONReply):
             raise TypeError("Truncated wraps Text, ToolCalls or JSONReply only")
+        if self.after_events < 0:
+            raise ValueError("after_events must be >= 0")
+
+
+@dataclass(frozen=True)
+class Reset:
+    """The connection reset (a TCP RST) after ``after_events`` SSE events of ``turn``.
+
+    With ``after_events=0``, or for a request that is not streamed, it is reset before a
+    single byte of the answer, headers included.
+    """
+
+    turn: Text | ToolCalls | JSONReply = field(default_factory=lambda: Text("reset " * 8))
+    after_events: int = 0
+
+    def __post_init__(self) -> None:
         if self.after_events < 0:
             raise ValueError("after_events must be >= 0")
 
@@ -178,7 +198,7 @@ class Malformed:
     content_type: str = "application/json"
 
 
-Turn: TypeAlias = Text | ToolCalls | JSONReply | Fail | Stall | Truncated | Malformed
+Turn: TypeAlias = Text | ToolCalls | JSONReply | Fail | Stall | Truncated | Reset | Malformed
 """Anything that can answer one model request."""
 
 Content: TypeAlias = Text | ToolCalls

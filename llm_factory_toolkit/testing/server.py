@@ -146,6 +146,15 @@ class LoopbackLLMServer:
             return self._disconnects
 
     @property
+    def open_connections(self) -> int:
+        """How many client connections are open now (kept-alive ones included)."""
+        run = self._run
+        if run is None:
+            return 0
+        with self._lock:
+            return len(run.live)
+
+    @property
     def pending(self) -> int:
         """How many scripted turns are still queued."""
         with self._lock:

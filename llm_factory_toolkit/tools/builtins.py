@@ -1,7 +1,7 @@
 """Built-in tools, safe by construction: ``safe_math_evaluator`` and ``read_local_file``.
 
 ``ToolFactory.register_builtins(names=None, base_dir=None)`` registers them; ``base_dir`` is
-the only directory ``read_local_file`` reads from (the working directory by default).
+the only directory ``read_local_file`` reads from (without one, it refuses every read).
 """
 
 from __future__ import annotations

@@ -3,8 +3,12 @@
 ``execute_tool_call`` is the core of the tool-call onion. It finds the tool, decodes and
 validates the model's JSON arguments, injects context, and runs the function (a sync one in a
 worker thread, an async one on the loop) within the call's timeout. Every problem becomes an
-error result the model can read, ``{"error": ..., "status": ...}``; only cancellation
-propagates. A sync tool that times out is abandoned: its thread finishes in the background.
+error result the model can read, ``{"error": ..., "status": ...}``, whatever the tool raised
+(``CancelledError`` included); only the run's own cancellation and ``KeyboardInterrupt`` /
+``SystemExit`` propagate. Text the tool produced is redacted of injected values, and the
+content of a model's call is cut at ``max_tool_result_chars``. A sync tool that times out is
+abandoned (a thread cannot be killed): its thread finishes in the background and keeps its
+thread-limiter token until then.
 
 ``run_detached`` serves calls made outside any generation (``ToolFactory.dispatch_tool`` and
 the nested calls below it): there is no pipeline, so it applies mock substitution and usage
@@ -23,12 +27,16 @@ import anyio
 from ..exceptions import SkipToolCall
 from ..log import log
 from ..pipeline import observed
+from ..pipeline.cancellation import is_own_cancellation
 from ..pipeline.context import ToolCall
 from ..pipeline.observed import error_result
+from ..pipeline.redaction import redact, redact_result, redacted_traceback
 from .base_tool import mock_stub
-from .injection import Handler, injected_values, redact
+from .injection import Handler, injected_values
 from .models import ToolExecutionResult
+from .result_cap import cap_for_model
 from .schema import ArgumentsError
+from .sync_threads import run_sync_tool
 
 if TYPE_CHECKING:
     from .registration import ToolRegistration
@@ -38,7 +46,11 @@ if TYPE_CHECKING:
 async def execute_tool_call(call: ToolCall) -> ToolExecutionResult:
     """The pipeline's tool core: run the tool ``call`` names from the run's factory."""
     factory = call.ctx.tool_factory if call.ctx is not None else None
-    return await run_tool(factory, call)
+    result = await run_tool(factory, call)
+    if call.ctx is None or call.depth > 0:  # a nested result goes to its tool, whole
+        return result
+    result = redact_result(result, call.tool_context)
+    return cap_for_model(result, call.ctx.request.max_tool_result_chars)
 
 
 async def run_detached(factory: ToolFactory, call: ToolCall) -> ToolExecutionResult:
@@ -121,11 +133,17 @@ async def _invoke(handler: Handler, kwargs: dict[str, Any], call: ToolCall) -> T
 
 
 async def _guarded(handler: Handler, kwargs: dict[str, Any], call: ToolCall) -> ToolExecutionResult:
-    """Run the tool; an exception it raises becomes an error result (context redacted)."""
+    """Run the tool; whatever it raises becomes an error result (context redacted), except
+    the run's own cancellation and ``KeyboardInterrupt`` / ``SystemExit``."""
     try:
         return to_result(await _call(handler, kwargs))
-    except Exception as exc:
-        log("debug", "tool_raised", tool=call.name, exc_info=True)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        if is_own_cancellation(exc):
+            raise
+        trace = redacted_traceback(exc, call.tool_context)
+        log("debug", "tool_raised", tool=call.name, traceback=trace)
         message = (
             f"Execution failed unexpectedly within tool '{call.name}': {type(exc).__name__}: {exc}"
         )
@@ -135,9 +153,7 @@ async def _guarded(handler: Handler, kwargs: dict[str, Any], call: ToolCall) -> 
 async def _call(handler: Handler, kwargs: dict[str, Any]) -> Any:
     if handler.is_async:
         return await handler.function(**kwargs)
-    value = await anyio.to_thread.run_sync(
-        functools.partial(handler.function, **kwargs), abandon_on_cancel=True
-    )
+    value = await run_sync_tool(functools.partial(handler.function, **kwargs))
     return await value if inspect.isawaitable(value) else value
 
 

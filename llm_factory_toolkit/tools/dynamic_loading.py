@@ -1,8 +1,10 @@
 """What ``LLMClient(core_tools=..., dynamic_tool_loading=True)`` sets up, and its sessions.
 
-At construction: a catalog for the factory (one the user set is kept), the meta-tools, and a
-check that every core tool is registered. Per ``generate()`` without ``tool_session=``: a fresh
-session with the core tools and the meta-tools loaded and pinned.
+At construction: a check that every core tool is registered, and the factory the client runs
+with (``DynamicLoadingFactory``: the meta-tools and a catalog, unless the user set one, kept
+apart from the user's factory, which other clients may share). Per ``generate()``: the
+``tool_session=`` given, else a fresh one, with the core tools and the meta-tools loaded and
+pinned, so they are offered and cannot be unloaded whoever made the session.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..exceptions import ConfigurationError
-from .catalog import InMemoryToolCatalog
 from .meta_tools import META_TOOL_NAMES
 from .session import DEFAULT_MAX_TOOLS, ToolSession
 
@@ -19,32 +20,29 @@ if TYPE_CHECKING:
     from .tool_factory import ToolFactory
 
 
-def prepare_dynamic_loading(
-    factory: ToolFactory | None, core_tools: Sequence[str] | None, enabled: bool
+def check_core_tools(
+    factory: ToolFactory, core_tools: Sequence[str] | None, enabled: bool
 ) -> tuple[str, ...]:
-    """Set the factory up for dynamic loading when ``enabled``; returns the checked core tools."""
+    """The core tools, once each; raises ``ConfigurationError`` for unregistered ones."""
     core = tuple(dict.fromkeys(core_tools or ()))
-    if not enabled and not core:
-        return core
-    if factory is None:
-        raise ConfigurationError(
-            "dynamic_tool_loading=True (or core_tools) needs a tool_factory with the tools to "
-            "load: LLMClient(..., tool_factory=factory, dynamic_tool_loading=True)"
-        )
     missing = [name for name in core if name not in factory.registrations]
     if missing:
         raise ConfigurationError(f"core_tools are not registered in the tool factory: {missing}")
     if enabled:
-        if factory.get_catalog() is None:
-            factory.set_catalog(InMemoryToolCatalog(factory))
-        factory.register_meta_tools()
         _check_room(core)
     return core
 
 
-def session_for_run(core_tools: Sequence[str]) -> ToolSession:
-    """A fresh session with ``core_tools`` and the meta-tools loaded and pinned."""
-    session = ToolSession()
+def loading_factory(factory: ToolFactory) -> ToolFactory:
+    """The factory a dynamic-loading client runs with; ``factory`` itself stays unchanged."""
+    from .loading_factory import DynamicLoadingFactory
+
+    return DynamicLoadingFactory(factory)
+
+
+def session_for_run(core_tools: Sequence[str], session: ToolSession | None) -> ToolSession:
+    """``session`` (else a fresh one) with ``core_tools`` and the meta-tools loaded and pinned."""
+    session = session if session is not None else ToolSession()
     session.load([*core_tools, *META_TOOL_NAMES], pin=True)
     return session
 

@@ -4,13 +4,14 @@ Every entry of ``tool_execution_context`` whose name a tool's function declares 
 entry, when it takes ``**kwargs``) is passed to it, and so are three values always on offer:
 ``tool_runtime`` (nested calls), ``tool_call_depth`` and ``tool_session``. An injected value
 overrides an argument of the same name from the model, so a model can never spoof
-``user_id``. The values reach the function only: never a schema, a request body or an event.
+``user_id``. The values reach the function only: never a schema, a request body or an event;
+text the tool writes is redacted before anyone else reads it (``pipeline.redaction``).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
 ALWAYS_OFFERED = ("tool_runtime", "tool_call_depth", "tool_session")
 """Injected into any tool that asks for them, whatever the context holds."""
-
-REDACTED = "[redacted]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +71,3 @@ def _always_offered(name: str, call: ToolCall, factory: ToolFactory) -> Any:
     from .runtime import ToolRuntime
 
     return ToolRuntime(factory, call)
-
-
-def redact(message: str, context: Mapping[str, Any]) -> str:
-    """``message`` with the context's text values blanked out, before it reaches the model.
-
-    Error messages are built from exceptions a tool raised, which may quote what the tool was
-    given. Values shorter than 4 characters are left alone: blanking them would garble the
-    message while hiding nothing secret.
-    """
-    for value in context.values():
-        if isinstance(value, str) and len(value) >= 4 and value in message:
-            message = message.replace(value, REDACTED)
-    return message

@@ -25,8 +25,11 @@ async def plan_tool_calls(ctx: GenerationContext) -> GenerationResult:
     return finish(ctx, response, response.finish_reason or "stop")
 
 
-def intent_from(result: GenerationResult) -> ToolIntentOutput:
-    """The planned calls of a ``plan_tool_calls`` result, arguments decoded where possible."""
+def intent_from(
+    result: GenerationResult, offered_tools: frozenset[str] | None = None
+) -> ToolIntentOutput:
+    """The planned calls of a ``plan_tool_calls`` result, arguments decoded where possible,
+    with the tools the planning call offered (only those may run)."""
     message = result.messages[-1] if result.messages else {"role": "assistant", "content": None}
     planned = [parse_tool_call(item) for item in ModelResponse(message=message).tool_calls]
     content = message.get("content")
@@ -34,6 +37,7 @@ def intent_from(result: GenerationResult) -> ToolIntentOutput:
         content=content if isinstance(content, str) and content else None,
         tool_calls=planned or None,
         raw_assistant_message=[message],
+        offered_tools=offered_tools,
     )
 
 
@@ -59,8 +63,10 @@ class _Skipped(Exception):
 async def execute_intents(ctx: GenerationContext, intent: ToolIntentOutput) -> list[Message]:
     """Run the planned calls (concurrently, bounded); one tool message each, in plan order.
 
-    A call whose arguments did not decode at planning is skipped, with a message saying so.
+    A call whose arguments did not decode at planning is skipped, with a message saying so;
+    a call to a tool the planning call did not offer is denied by the visibility stage.
     """
+    ctx.visible_tools = intent.offered_tools
     ctx.tool_context = MappingProxyType(dict(ctx.request.tool_execution_context))
     planned = list(intent.tool_calls or ())
     contents: dict[int, str] = {}

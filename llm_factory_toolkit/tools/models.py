@@ -70,6 +70,9 @@ class ToolIntentOutput:
     content: str | None = None
     tool_calls: list[ParsedToolCall] | None = None
     raw_assistant_message: list[Message] = field(default_factory=list)
+    offered_tools: frozenset[str] | None = None
+    """The tools the planning call offered; ``execute_tool_intents`` denies any other call.
+    None (an intent not made by ``generate_tool_intent``): the client's tools."""
 
 
 @dataclass(slots=True)
@@ -84,6 +87,8 @@ class GenerationResult:
     finish_reason: str = "stop"
     iterations: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    model: str | None = None
+    """The model that produced the final answer (a fallback model, when one took over)."""
 
     def __iter__(self) -> Iterator[Any]:
         yield self.content

@@ -46,6 +46,11 @@ class ToolRuntime:
         return self._call.mock
 
     @property
+    def arguments(self) -> dict[str, Any]:
+        """The calling tool's arguments as the model gave them, without injected values."""
+        return self._call.parsed_arguments()
+
+    @property
     def base_context(self) -> dict[str, Any]:
         """A copy of the context nested calls are injected from."""
         return dict(self._call.tool_context)

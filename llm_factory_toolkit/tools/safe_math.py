@@ -1,187 +1,54 @@
-"""``safe_math_evaluator``: arithmetic for the model, with no way to run code.
+"""``safe_math_evaluator``: arithmetic for the model, with no way to run code or to stall.
 
-The expression is parsed with ``ast`` and interpreted here, node by node: numbers,
-``+ - * / // % **`` (``^`` means power), unary signs, ``pi``, ``e`` and a few functions. Any
-other syntax (names, attributes, subscripts, other calls) is refused; nothing is ever passed to
-``eval``, including sympy's parser, which uses it. Size is bounded (characters, syntax nodes,
-the bits a power may produce) and so is time: evaluation runs in a worker thread under a
-deadline. With sympy installed the numbers are sympy's (exact fractions and roots); otherwise
-Python's ``math``.
+The expression is checked here (length, syntax, size of the tree) and evaluated by
+``math_eval`` in a separate worker process (``worker_pool``), never in this one.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
-import math
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-import anyio
+from typing import TYPE_CHECKING
 
 from ..pipeline.observed import error_result
 from .models import ToolExecutionResult
 
-MAX_LENGTH = 500
-MAX_NODES = 200
-MAX_POWER_BITS = 100_000
+if TYPE_CHECKING:
+    from .worker_pool import WorkerPool
+
 TIME_LIMIT = 2.0
-
-_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-}
-_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
-    ast.USub: operator.neg,
-    ast.UAdd: operator.pos,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Backend:
-    """The number system expressions are evaluated in."""
-
-    number: Callable[[int | float], Any]
-    constants: dict[str, Any]
-    functions: dict[str, Callable[..., Any]]
 
 
 async def safe_math_evaluator(expression: str) -> ToolExecutionResult:
-    """Evaluates an arithmetic expression, e.g. "2 + 3" or "sqrt(2) * pi"."""
+    """Evaluates an arithmetic expression, e.g. "2 + 3" or "sqrt(2) * pi".
+
+    Guarantee: nothing is executed but arithmetic (the expression is interpreted node by
+    node, never ``eval``-ed), and the evaluation runs in a child process: the event loop only
+    waits on a pipe, so it never stalls, and after ``TIME_LIMIT`` seconds the child is killed
+    (``SIGKILL``) and reaped, so no CPU is spent on the expression after the limit. The
+    answer is then ``{"status": "timeout"}``.
+    """
+    from .math_eval import check
+    from .worker_pool import WorkerUnavailable
+
     try:
-        tree = _parse(expression)
-        backend = await anyio.to_thread.run_sync(_backend)
-        with anyio.fail_after(TIME_LIMIT):
-            content, payload = await anyio.to_thread.run_sync(
-                _evaluate_to_text, tree, backend, abandon_on_cancel=True
-            )
+        check(expression)
+        reply = await pool().request({"expression": expression}, TIME_LIMIT)
     except TimeoutError:
         return error_result(f"evaluation took longer than {TIME_LIMIT} seconds", "timeout")
-    except (SyntaxError, ValueError, ArithmeticError, TypeError, RecursionError) as exc:
+    except (SyntaxError, ValueError, RecursionError) as exc:
         return error_result(f"Invalid math expression: {exc}", "invalid_expression")
+    except WorkerUnavailable as exc:
+        return error_result(f"the evaluator is unavailable: {exc}", "evaluator_unavailable")
+    if "error" in reply:
+        return error_result(reply["error"], reply["status"])
     return ToolExecutionResult(
-        content=content, payload=payload, metadata={"expression": expression}
+        content=reply["content"], payload=reply["payload"], metadata={"expression": expression}
     )
-
-
-def _parse(expression: str) -> ast.Expression:
-    if not isinstance(expression, str) or not expression.strip():
-        raise ValueError("the expression is empty")
-    if len(expression) > MAX_LENGTH:
-        raise ValueError(f"the expression is longer than {MAX_LENGTH} characters")
-    tree = ast.parse(expression.replace("^", "**").strip(), mode="eval")
-    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
-        raise ValueError(f"the expression has more than {MAX_NODES} parts")
-    return tree
-
-
-def _evaluate_to_text(tree: ast.Expression, backend: Backend) -> tuple[str, Any]:
-    """The value as text (for the model) and as a float when it is real (for the caller)."""
-    value = _evaluate(tree.body, backend)
-    if getattr(value, "is_finite", True) is not True:  # sympy's zoo, oo and nan
-        raise ValueError(f"the result ({value}) is not a finite number")
-    try:
-        payload: Any = float(value)
-    except (TypeError, ValueError, OverflowError):
-        payload = str(value)
-    return str(value), payload
-
-
-def _evaluate(node: ast.expr, backend: Backend) -> Any:
-    number = _literal(node)
-    if number is not None:
-        return backend.number(number)
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_evaluate(node.operand, backend))
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        return _power(_evaluate(node.left, backend), _evaluate(node.right, backend))
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left, right = _evaluate(node.left, backend), _evaluate(node.right, backend)
-        return _BINARY[type(node.op)](left, right)
-    if isinstance(node, ast.Name) and node.id in backend.constants:
-        return backend.constants[node.id]
-    if _is_allowed_call(node, backend):
-        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        arguments = [_evaluate(argument, backend) for argument in node.args]
-        return backend.functions[node.func.id](*arguments)
-    raise ValueError(f"'{ast.unparse(node)}' is not allowed")
-
-
-def _literal(node: ast.expr) -> int | float | None:
-    """The number ``node`` is, if it is a numeric literal (``True`` is not a number here)."""
-    value = node.value if isinstance(node, ast.Constant) else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return value
-
-
-def _is_allowed_call(node: ast.expr, backend: Backend) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in backend.functions
-        and not node.keywords
-    )
-
-
-def _power(base: Any, exponent: Any) -> Any:
-    """``base ** exponent``, refused when the result would exceed ``MAX_POWER_BITS``."""
-    try:
-        bits = math.log2(max(abs(float(base)), 2.0)) * abs(float(exponent))
-    except OverflowError:
-        bits = math.inf
-    except TypeError:  # complex operands: small by the checks on their parts
-        bits = 0.0
-    if bits > MAX_POWER_BITS:
-        raise ValueError("the result would be too large")
-    return base**exponent
 
 
 @functools.cache
-def _backend() -> Backend:
-    try:
-        import sympy
-    except ImportError:
-        return _PYTHON
+def pool() -> WorkerPool:
+    """The evaluator's worker processes (``subprocess`` loads only when a tool first runs)."""
+    from .worker_pool import WorkerPool, worker_command
 
-    def number(value: int | float) -> Any:
-        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(repr(value))
-
-    return Backend(
-        number=number,
-        constants={"pi": sympy.pi, "e": sympy.E},
-        functions={
-            "sqrt": sympy.sqrt,
-            "exp": sympy.exp,
-            "log": sympy.log,
-            "sin": sympy.sin,
-            "cos": sympy.cos,
-            "tan": sympy.tan,
-            "abs": sympy.Abs,
-            "floor": sympy.floor,
-            "ceil": sympy.ceiling,
-        },
-    )
-
-
-_PYTHON = Backend(
-    number=lambda value: value,
-    constants={"pi": math.pi, "e": math.e},
-    functions={
-        "sqrt": math.sqrt,
-        "exp": math.exp,
-        "log": math.log,
-        "sin": math.sin,
-        "cos": math.cos,
-        "tan": math.tan,
-        "abs": abs,
-        "floor": math.floor,
-        "ceil": math.ceil,
-    },
-)
+    return WorkerPool(worker_command("llm_factory_toolkit.tools.math_worker"))

@@ -25,6 +25,8 @@ from .runtime import DEFAULT_MAX_DEPTH
 from .usage_counts import ToolUsageCounts
 
 if TYPE_CHECKING:
+    from ..mcp.servers import MCPServer
+    from ..mcp.toolset import MCPToolset
     from .catalog import ToolCatalog
 
 __all__ = ["ToolFactory", "ToolRegistration"]
@@ -44,6 +46,7 @@ class ToolFactory:
         self.max_tool_depth = max_tool_depth
         self._usage = ToolUsageCounts()
         self._catalog: ToolCatalog | None = None
+        self.mcp_toolsets: list[MCPToolset] = []
 
     def register_tool(
         self,
@@ -103,8 +106,8 @@ class ToolFactory:
     ) -> None:
         """Register built-in tools (all when ``names`` is None).
 
-        ``base_dir`` is the only directory ``read_local_file`` reads from; by default, the
-        working directory.
+        ``base_dir`` is the only directory ``read_local_file`` reads from; without one it
+        refuses every read (never the working directory, where ``.env`` lives).
         """
         for name in BUILTIN_TOOLS if names is None else names:
             builtin, function = builtin_function(name, base_dir)
@@ -122,6 +125,17 @@ class ToolFactory:
         from .meta_tools import register_meta_tools
 
         register_meta_tools(self)
+
+    def register_mcp_server(self, server: MCPServer, prefix: str | None = None) -> MCPToolset:
+        """Offer the tools of an MCP server, listed on its first use in a generation.
+
+        ``prefix`` names them ``{prefix}_{tool}``. See ``llm_factory_toolkit.mcp``.
+        """
+        from ..mcp.toolset import MCPToolset
+
+        toolset = MCPToolset(self, server, prefix)
+        self.mcp_toolsets.append(toolset)
+        return toolset
 
     def set_catalog(self, catalog: ToolCatalog | None) -> None:
         """Attach the catalog the dynamic-loading meta-tools search."""

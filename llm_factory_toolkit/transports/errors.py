@@ -9,7 +9,9 @@ response (openai, httpx). In order:
 1. a timeout anywhere in the chain                      -> ``ProviderTimeoutError``
 2. a status from a real response (401, 429, 503, ...)   -> by status (2xx: malformed)
 3. an answer that broke its protocol: undecodable JSON, a missing field, a body or stream
-   cut off, litellm's own "invalid response" verdicts  -> ``MalformedResponseError``
+   cut off (closed or reset once the answer began: aiohttp cannot tell the two apart, so
+   neither does the mapping), litellm's own "invalid response" verdicts
+                                                        -> ``MalformedResponseError``
 4. no connection (refused, reset before any answer)     -> ``ProviderConnectionError``
 5. whatever status litellm reported, else               -> ``ProviderError``
 """
@@ -45,6 +47,8 @@ _MALFORMED_HINTS = (
     "returned 'choices'",
     "complete message body",
 )
+_BEFORE_ANSWER = frozenset({"APIConnectionError", "ConnectError"})
+"""What the SDKs wrap a failure in when it came before any response."""
 _NO_CONNECTION = frozenset(
     {"ConnectError", "ClientConnectorError", "ConnectionError", "ServerDisconnectedError"}
 )
@@ -133,6 +137,8 @@ def _by_status(status: int) -> type[ProviderError]:
 def _malformed(chain: list[BaseException], names: set[str]) -> bool:
     if names & (_CUT_OFF | _MALFORMED_TYPES) or isinstance(chain[0], json.JSONDecodeError):
         return True
+    if "ReadError" in names and not names & _BEFORE_ANSWER:
+        return True  # httpx lost the connection while reading a body the SDK had begun
     text = " ".join(str(error) for error in chain)
     return any(hint in text for hint in _MALFORMED_HINTS)
 

@@ -25,12 +25,14 @@ if TYPE_CHECKING:
     from ..pipeline.context import ModelCall
 
 _NATIVE_FORMAT_PROVIDERS = frozenset({"openai", "azure"})
+_NO_SDK_RETRIES = {"num_retries": 0, "max_retries": 0}
 
 
 def litellm_kwargs(call: ModelCall) -> dict[str, Any]:
     """The arguments for one litellm call; provider options pass through unchanged."""
     provider, name = provider_and_name(call.model)
     kwargs: dict[str, Any] = {**call.options, "model": call.model, "messages": call.messages}
+    kwargs.update(_NO_SDK_RETRIES)  # the retry stage is the one retry authority
     if call.tools:
         kwargs["tools"] = call.tools
         # litellm's tool path imports the optional `mcp` package unless told to skip it.

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from ..exceptions import ConfigurationError
+from ..settings import env_value
 from .base import StreamDelta, Transport
 from .errors import ProviderErrors
 from .litellm_loader import load_litellm_async
+from .litellm_no_resend import acompletion_without_resend
 from .litellm_request import litellm_kwargs, provider_and_name
 from .litellm_response import delta_from_chunk, model_response_from
 
@@ -32,17 +34,25 @@ class LiteLLMTransport(Transport):
         self._loop_thread = loop_thread
 
     async def send(self, call: ModelCall) -> ModelResponse:
-        litellm = await self._prepare(call)
+        litellm, kwargs = await self._prepare(call)
         with ProviderErrors(provider=self.provider_of(call.model), model=call.model):
-            response = await self._thread().run(litellm.acompletion, **litellm_kwargs(call))
+            response = await self._thread().run(
+                acompletion_without_resend, litellm, self.provider_of(call.model), kwargs
+            )
             return model_response_from(response, model=call.model)
 
     async def stream(self, call: ModelCall) -> AsyncGenerator[StreamDelta, None]:
-        litellm = await self._prepare(call)
+        litellm, kwargs = await self._prepare(call)
         loop = self._thread()
         errors = ProviderErrors(provider=self.provider_of(call.model), model=call.model)
         with errors:
-            chunks = await loop.run(litellm.acompletion, **litellm_kwargs(call))
+            chunks = await loop.run(
+                acompletion_without_resend,
+                litellm,
+                self.provider_of(call.model),
+                kwargs,
+                release=_close_stream,
+            )
         try:
             while True:
                 with errors:
@@ -54,6 +64,15 @@ class LiteLLMTransport(Transport):
             with anyio.CancelScope(shield=True):
                 await loop.run(chunks.aclose)
 
+    async def aclose(self) -> None:
+        """Close litellm's pooled connections (process-wide: litellm shares them between
+        clients; the next call opens new ones). Nothing to do before the first call."""
+        from .litellm_bridge import release_litellm_connections, running_loop_thread
+
+        thread = self._loop_thread or running_loop_thread()
+        if thread is not None and not thread.closed:
+            await thread.run(release_litellm_connections)
+
     def provider_of(self, model: str) -> str:
         return _provider_of(model) or self.name
 
@@ -62,11 +81,16 @@ class LiteLLMTransport(Transport):
 
         return self._loop_thread or shared_loop_thread()
 
-    async def _prepare(self, call: ModelCall) -> Any:
+    async def _prepare(self, call: ModelCall) -> tuple[Any, dict[str, Any]]:
         litellm = await load_litellm_async()
+        kwargs = litellm_kwargs(call)
         if "api_key" not in call.options:
-            _require_credentials(litellm, call)
-        return litellm
+            kwargs.update(_credentials(litellm, call))
+        return litellm, kwargs
+
+
+async def _close_stream(chunks: Any) -> None:
+    await chunks.aclose()
 
 
 async def _next_delta(chunks: Any) -> StreamDelta | None:
@@ -77,15 +101,21 @@ async def _next_delta(chunks: Any) -> StreamDelta | None:
     return delta_from_chunk(chunk)
 
 
-def _require_credentials(litellm: Any, call: ModelCall) -> None:
-    """Fail before any request when the provider's key is neither passed nor in the env."""
+def _credentials(litellm: Any, call: ModelCall) -> dict[str, str]:
+    """The key litellm would not find in the environment, taken from ``.env``; fails before
+    any request when the provider's key is neither passed, nor in the environment or ``.env``.
+    """
     found = litellm.validate_environment(model=call.model, api_base=call.options.get("api_base"))
     missing = [key for key in found.get("missing_keys", ()) if key.endswith("_KEY")]
+    from_file = [value for value in map(env_value, missing) if value]
+    if from_file:
+        return {"api_key": from_file[0]}
     if missing:
         raise ConfigurationError(
             f"No API key for model '{call.model}': set the environment variable "
             f"{' or '.join(missing)} (or put it in .env), or pass api_key= to LLMClient."
         )
+    return {}
 
 
 def _provider_of(model: str) -> str | None:

@@ -6,25 +6,25 @@ an optional dependency (``pip install llm-factory-toolkit[openai]``), imported o
 on a worker thread because the import takes most of a second.
 
 ``AsyncOpenAI`` clients are cached per settings (key, base URL, timeout, retries,
-organization) and per event loop: an HTTP connection pool belongs to the loop that opened
-it, so a client is never shared between, say, an asyncio test and a trio test.
+organization) and per event loop (``PerLoopCache``): an HTTP connection pool belongs to the
+loop that opened it, so a client is never shared between, say, an asyncio test and a trio
+test, and the clients are closed when their loop shuts down.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import weakref
 from collections.abc import AsyncGenerator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import anyio.lowlevel
 
 from ..exceptions import ConfigurationError
+from ..settings import env_value
 from .base import StreamDelta, Transport
 from .errors import ProviderErrors
+from .loop_cache import PerLoopCache
 from .responses_output import PROVIDER, StreamReader, model_response_from
 from .responses_request import responses_kwargs
 
@@ -47,9 +47,7 @@ class OpenAIResponsesTransport(Transport):
     name = PROVIDER
 
     def __init__(self) -> None:
-        self._clients: weakref.WeakKeyDictionary[object, dict[str, Any]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._clients: PerLoopCache[Any] = PerLoopCache(_close_client)
 
     async def send(self, call: ModelCall) -> ModelResponse:
         client = await self._client(call.options)
@@ -76,19 +74,17 @@ class OpenAIResponsesTransport(Transport):
 
     async def aclose(self) -> None:
         """Close the clients opened on the current event loop."""
-        clients = self._clients.pop(anyio.lowlevel.current_token().native_token, {})
-        for client in clients.values():
-            await client.close()
+        await self._clients.aclose_current()
 
     async def _client(self, options: Mapping[str, Any]) -> Any:
         settings = client_settings(options)
         openai = await load_openai_async()
-        loop = anyio.lowlevel.current_token().native_token
-        clients = self._clients.setdefault(loop, {})
         key = repr(sorted(settings.items()))
-        if key not in clients:
-            clients[key] = openai.AsyncOpenAI(**settings)
-        return clients[key]
+        return await self._clients.get(key, lambda: openai.AsyncOpenAI(**settings))
+
+
+async def _close_client(client: Any) -> None:
+    await client.close()
 
 
 async def _next_event(events: Any, errors: ProviderErrors) -> Any:
@@ -101,20 +97,18 @@ async def _next_event(events: Any, errors: ProviderErrors) -> Any:
 
 def client_settings(options: Mapping[str, Any]) -> dict[str, Any]:
     """``AsyncOpenAI`` arguments from the provider options and the usual environment."""
-    api_key = options.get("api_key") or os.environ.get("OPENAI_API_KEY")
+    api_key = options.get("api_key") or env_value("OPENAI_API_KEY")
     if not api_key:
         raise ConfigurationError(
             "No API key for OpenAI: set the environment variable OPENAI_API_KEY (or put it "
             "in .env), or pass api_key= to LLMClient."
         )
-    settings: dict[str, Any] = {"api_key": api_key}
+    # No SDK retries: the retry stage is the one retry authority.
+    settings: dict[str, Any] = {"api_key": api_key, "max_retries": 0}
     base_url = options.get("api_base") or options.get("base_url")
-    base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+    base_url = base_url or env_value("OPENAI_BASE_URL")
     if base_url:
         settings["base_url"] = base_url
-    retries = options.get("max_retries", options.get("num_retries"))
-    if retries is not None:
-        settings["max_retries"] = int(retries)
     for name in ("timeout", "organization"):
         if options.get(name) is not None:
             settings[name] = options[name]

@@ -32,10 +32,19 @@ def dynamic_client(factory: ToolFactory, *turns: object) -> tuple[LLMClient, Scr
 
 
 class TestSetUp:
-    def test_builds_a_catalog_and_registers_the_meta_tools(self, factory: ToolFactory) -> None:
-        dynamic_client(factory)
-        assert isinstance(factory.get_catalog(), InMemoryToolCatalog)
-        assert set(META_TOOL_NAMES) <= set(factory.registrations)
+    async def test_offers_the_meta_tools_and_leaves_the_factory_alone(
+        self, factory: ToolFactory
+    ) -> None:
+        before = set(factory.registrations)
+        client, transport = dynamic_client(factory, Text("ok"))
+        await client.generate(input="x")
+        assert {t["function"]["name"] for t in transport.calls[0].tools or ()} == {
+            "call_human",
+            *META_TOOL_NAMES,
+        }
+        assert set(factory.registrations) == before
+        assert factory.get_catalog() is None
+        assert client.tool_factory is factory
 
     def test_keeps_a_catalog_the_user_set(self, factory: ToolFactory) -> None:
         catalog = InMemoryToolCatalog(factory)
@@ -43,9 +52,12 @@ class TestSetUp:
         dynamic_client(factory)
         assert factory.get_catalog() is catalog
 
-    def test_needs_a_tool_factory(self) -> None:
-        with pytest.raises(ConfigurationError, match="dynamic_tool_loading"):
-            LLMClient(model="scripted/model", dynamic_tool_loading=True)
+    async def test_without_a_factory_only_the_meta_tools_are_offered(self) -> None:
+        transport = ScriptedTransport(Text("ok"))
+        client = LLMClient(model="scripted/model", transport=transport, dynamic_tool_loading=True)
+        await client.generate(input="x")
+        offered = {t["function"]["name"] for t in transport.calls[0].tools or ()}
+        assert offered == set(META_TOOL_NAMES)
 
     def test_names_unregistered_core_tools(self, factory: ToolFactory) -> None:
         with pytest.raises(ConfigurationError, match=r"\['page_oncall', 'ghost'\]"):
@@ -86,10 +98,12 @@ class TestSessions:
 
     async def test_an_explicit_session_wins_and_keeps_the_loads(self, factory: ToolFactory) -> None:
         session = ToolSession()
-        session.load(["load_tools", "weather_now"])
+        session.load(["weather_now"])
         load = ToolCalls([ToolCallSpec("load_tools", {"tool_names": ["send_sms"]})])
         client, transport = dynamic_client(factory, load, Text("ok"))
         await client.generate(input="x", tool_session=session)
         first = {t["function"]["name"] for t in transport.calls[0].tools or ()}
-        assert first == {"load_tools", "weather_now"}
-        assert session.list_active() == ["load_tools", "send_sms", "weather_now"]
+        assert first == {"weather_now", "call_human", *META_TOOL_NAMES}
+        assert session.list_active() == sorted(
+            ["weather_now", "send_sms", "call_human", *META_TOOL_NAMES]
+        )

@@ -1,8 +1,8 @@
 """API keys: the ``api_key`` argument, then the environment, then a ``.env`` file.
 
 The ``.env`` file is found from the working directory upwards when the first client is made,
-with no user code, and never overrides a variable the environment already has. Which key was
-used is read from the headers the loopback server received.
+with no user code; its values serve the toolkit's key lookup and never enter ``os.environ``.
+Which key was used is read from the headers the loopback server received.
 """
 
 from __future__ import annotations
@@ -32,12 +32,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """
     (tmp_path / ".env").write_text(
         "OPENAI_API_KEY=sk-openai-from-dotenv\nANTHROPIC_API_KEY=sk-ant-from-dotenv\n"
+        "DATABASE_URL=postgres://from-dotenv\n"
     )
     workdir = tmp_path / "src" / "app"
     workdir.mkdir(parents=True)
     monkeypatch.chdir(workdir)
     monkeypatch.setattr(settings, "_loaded", False)
-    for name in KEY_VARIABLES.values():
+    monkeypatch.setattr(settings, "_values", {})
+    for name in [*KEY_VARIABLES.values(), "DATABASE_URL"]:
         monkeypatch.setenv(name, "placeholder")  # so that teardown restores "unset"
         monkeypatch.delenv(name)
     return tmp_path
@@ -64,7 +66,15 @@ async def test_dotenv_is_found_without_user_code(
     client = keyless_client(server, wire)
     found = "sk-ant-from-dotenv" if wire == "anthropic" else "sk-openai-from-dotenv"
     assert await key_sent(client, server, wire) == expected(wire, found)
-    assert os.environ[KEY_VARIABLES[wire]] == found
+    assert KEY_VARIABLES[wire] not in os.environ
+
+
+async def test_dotenv_never_writes_the_environment(project: Path) -> None:
+    """A ``.env`` above the working directory must not set variables for the whole process."""
+    LLMClient(model="openai/gpt-4o-mini")
+    assert settings.env_value("DATABASE_URL") == "postgres://from-dotenv"
+    assert "DATABASE_URL" not in os.environ
+    assert "OPENAI_API_KEY" not in os.environ
 
 
 async def test_the_environment_wins_over_dotenv(
@@ -97,6 +107,7 @@ async def test_a_missing_key_names_the_variable(
     """No argument, no variable, no ``.env``: a ConfigurationError before any request."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(settings, "_loaded", False)
+    monkeypatch.setattr(settings, "_values", {})
     with pytest.raises(ConfigurationError, match=KEY_VARIABLES[wire]):
         await keyless_client(server, wire).generate(input="hi")
     assert server.requests == []
@@ -110,5 +121,6 @@ def test_a_vanished_working_directory_is_no_error(
     monkeypatch.chdir(gone)
     gone.rmdir()
     monkeypatch.setattr(settings, "_loaded", False)
+    monkeypatch.setattr(settings, "_values", {})
     settings.load_dotenv_once()
     assert settings._loaded

@@ -138,13 +138,14 @@ async def test_a_failure_after_tool_turns_keeps_the_transcript(
     assert '"celsius": 25' in caught.value.transcript[-1]["content"]
 
 
-@pytest.mark.parametrize("wire", ["chat"])  # litellm's Anthropic handler never retries
-async def test_sdk_retries_are_forwarded_and_used(
-    client_for: ClientFor, server: LoopbackLLMServer
+@pytest.mark.parametrize("name", ["num_retries", "max_retries"])
+async def test_retry_counts_retry_on_both_wires(
+    client_for: ClientFor, server: LoopbackLLMServer, name: str
 ) -> None:
-    """``max_retries`` reaches the SDK: a 503 then an answer succeeds in two requests."""
+    """``num_retries=N`` (or ``max_retries=N``) means N retries on every wire, litellm's
+    Anthropic one included (litellm alone never retried it): a 503, then the answer."""
     server.script(Fail(503, retry_after=0), Text("recovered"))
-    result = await client_for(max_retries=1).generate(input="hi")
+    result = await client_for(**{"max_retries": None, name: 1}).generate(input="hi")
     assert result.content == "recovered" and len(server.requests) == 2
 
 

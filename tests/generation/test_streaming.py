@@ -28,7 +28,7 @@ from llm_factory_toolkit.testing import (
     capture_events,
 )
 from llm_factory_toolkit.transports.litellm_bridge import shared_loop_thread
-from tests.support import collect, eventually
+from tests.support import collect, eventually, slow_lookup_factory
 
 from .conftest import ClientFor, sent_messages
 
@@ -239,18 +239,7 @@ async def test_closing_while_a_tool_runs_cancels_the_tool(
 ) -> None:
     """The stream paused for a tool: closing it cancels the tool; no follow-up is sent."""
     finished: list[str] = []
-
-    async def slow_lookup(city: str) -> str:
-        try:
-            await anyio.sleep(5)
-        finally:
-            finished.append(city)
-        return city
-
-    factory = ToolFactory()
-    factory.register_tool(
-        slow_lookup, parameters={"type": "object", "properties": {"city": {"type": "string"}}}
-    )
+    factory = slow_lookup_factory(finished)
     server.script(ToolCalls([ToolCallSpec("slow_lookup", {"city": "Paris"})], content="Looking."))
     stream = await client_for(tool_factory=factory).generate(input="w", stream=True)
     text = ""

@@ -12,7 +12,7 @@ import pytest
 from opentelemetry.semconv._incubating.attributes import gen_ai_attributes
 from opentelemetry.semconv._incubating.metrics import gen_ai_metrics
 
-from llm_factory_toolkit import LLMClient, ServerError, ToolCall, ToolCallDenied
+from llm_factory_toolkit import LLMClient, RetryPolicy, ServerError, ToolCall, ToolCallDenied
 from llm_factory_toolkit.telemetry import semconv
 from llm_factory_toolkit.testing import Fail, ScriptedTransport, Text, ToolCalls, ToolCallSpec
 from tests.support import weather_factory
@@ -57,6 +57,7 @@ async def test_every_gen_ai_attribute_is_a_current_convention_name(traces: Trace
         ),
         tool_factory=weather_factory(),
         telemetry=traces.telemetry(capture_content=True),
+        retry=RetryPolicy(max_attempts=1),
         top_p=0.9,
     )
 

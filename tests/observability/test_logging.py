@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from llm_factory_toolkit import LLMClient, RateLimitError, ToolFactory
+from llm_factory_toolkit import LLMClient, RateLimitError, RetryPolicy, ToolFactory
 from llm_factory_toolkit.testing import Fail, ScriptedTransport, Text, ToolCalls, ToolCallSpec
 from tests.support import weather_factory
 
@@ -58,7 +58,11 @@ async def test_one_event_per_step_with_the_runs_context() -> None:
 
 async def test_failures_are_warnings() -> None:
     """A failed model call and the failed generation are WARNING events with the error type."""
-    client = LLMClient(model="scripted/m", transport=ScriptedTransport(Fail(429)))
+    client = LLMClient(
+        model="scripted/m",
+        transport=ScriptedTransport(Fail(429)),
+        retry=RetryPolicy(max_attempts=1),
+    )
     with captured_logs() as entries, pytest.raises(RateLimitError):
         await client.generate(input="hi")
     steps = step_entries(entries)
@@ -165,3 +169,31 @@ def test_a_structlog_application_filters_by_its_own_level() -> None:
         "generation.finished",
     ]
     assert {e["level"] for e in events} == {"debug"}
+
+
+FAILING_RUN = """
+async def failing() -> None:
+    def broken(city: str) -> str:
+        raise RuntimeError("down")
+
+    tools = ToolFactory()
+    tools.register_tool(broken, parameters={"type": "object", "properties": {}})
+    turns = ScriptedTransport(ToolCalls([ToolCallSpec("broken", {"city": "Oslo"})]),
+                              Text("Sorry."))
+    client = LLMClient(model="scripted/m", transport=turns, tool_factory=tools)
+    await client.generate(input="Oslo?")
+
+anyio.run(failing)
+"""
+
+
+def test_an_unconfigured_application_sees_no_warning_either() -> None:
+    """A failing tool logs a WARNING; with no logging configured, nothing reaches stderr."""
+    done = run_app("", after=FAILING_RUN)
+    assert (done.stdout, done.stderr) == ("", "")
+
+
+def test_warnings_go_where_the_application_sends_its_logs() -> None:
+    done = run_app("import logging, sys; logging.basicConfig(stream=sys.stdout)", FAILING_RUN)
+    assert done.stderr == ""
+    assert "WARNING:llm_factory_toolkit:event='tool_call.failed'" in done.stdout

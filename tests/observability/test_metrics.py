@@ -10,7 +10,7 @@ import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import HistogramDataPoint, InMemoryMetricReader
 
-from llm_factory_toolkit import LLMClient, RateLimitError, Telemetry
+from llm_factory_toolkit import LLMClient, RateLimitError, RetryPolicy, Telemetry
 from llm_factory_toolkit.testing import (
     Fail,
     LoopbackLLMServer,
@@ -96,6 +96,7 @@ async def test_a_failed_call_records_its_duration_with_the_error_type(
     client = LLMClient(
         model="openai/gpt-4o",
         transport=ScriptedTransport(Fail(429)),
+        retry=RetryPolicy(max_attempts=1),
         telemetry=metrics.telemetry(),
     )
     with pytest.raises(RateLimitError):

@@ -17,6 +17,7 @@ from opentelemetry.util.types import Attributes
 from llm_factory_toolkit import (
     LLMClient,
     RateLimitError,
+    RetryPolicy,
     SkipToolCall,
     Telemetry,
     ToolCall,
@@ -219,6 +220,7 @@ async def test_provider_error_marks_chat_and_generation_spans(traces: Traces) ->
     client = LLMClient(
         model=MODEL,
         transport=ScriptedTransport(Fail(429, "slow down")),
+        retry=RetryPolicy(max_attempts=1),
         telemetry=traces.telemetry(),
     )
     with pytest.raises(RateLimitError):

@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 import anyio
 import pytest
 
-from llm_factory_toolkit import LLMClient, ModelCall, ProviderError
+from llm_factory_toolkit import LLMClient, ModelCall, ProviderError, RetryPolicy
 from llm_factory_toolkit.events import StreamChunkReceived
 from llm_factory_toolkit.pipeline.context import ModelHandler, ModelResponse
 from llm_factory_toolkit.testing import (
@@ -105,7 +105,11 @@ async def test_cancelling_the_consumer_closes_the_transport() -> None:
 
 async def test_provider_errors_reach_the_consumer() -> None:
     """A failure inside the pipeline surfaces from the consumer's loop, typed."""
-    client = LLMClient(model="scripted/m", transport=ScriptedTransport(Fail(500)))
+    client = LLMClient(
+        model="scripted/m",
+        transport=ScriptedTransport(Fail(500)),
+        retry=RetryPolicy(max_attempts=1),
+    )
     with pytest.raises(ProviderError):
         await collect(await client.generate(input="hi", stream=True))
 

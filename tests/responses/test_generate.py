@@ -260,14 +260,14 @@ async def test_provider_options(server: LoopbackLLMServer, client_for: ClientFor
     assert request.headers["x-trace"] == "t1" and request.headers["openai-organization"] == "org_7"
 
 
-async def test_num_retries_configures_the_sdk(
+async def test_num_retries_sets_the_retry_policy(
     server: LoopbackLLMServer, client_for: ClientFor
 ) -> None:
-    """litellm's ``num_retries`` name sets the SDK's retries: one 500, then the answer."""
+    """litellm's ``num_retries`` name means one retry here too: one 500, then the answer."""
     from llm_factory_toolkit.testing import Fail
 
     server.script(Fail(500, retry_after=0.01), Text("recovered"))
-    client = client_for(num_retries=1)
-    client.provider_options.pop("max_retries")
+    client = client_for(num_retries=1, max_retries=None)
+    assert "num_retries" not in client.provider_options  # never handed to the SDK
     result = await client.generate(input="Hi")
     assert result.content == "recovered" and len(server.requests) == 2

@@ -21,6 +21,7 @@ from llm_factory_toolkit.testing.script import (
     Fail,
     JSONReply,
     Malformed,
+    Reset,
     Stall,
     Text,
     ToolCalls,
@@ -527,6 +528,36 @@ async def test_truncated_stream_is_cut_after_n_events(server: LoopbackLLMServer,
     data = [line for line in received if line.startswith("data: ")]
     assert len(data) == 3 and "[DONE]" not in received[-1]
     assert server.disconnects == 0
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/responses", "/v1/messages"])
+async def test_a_clean_truncation_completes_the_http_message(
+    server: LoopbackLLMServer, path: str
+) -> None:
+    server.script(
+        Truncated(Text("a long answer", chunk_size=2), after_events=2, ends_cleanly=True),
+        Truncated(Text("a long answer"), ends_cleanly=True),
+    )
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        async with http.stream("POST", path, json={"stream": True}) as response:
+            lines = [line async for line in response.aiter_lines()]
+        body = (await http.post(path, json={})).content
+    assert len([line for line in lines if line.startswith("data: ")]) == 2
+    assert body and not body.endswith(b"}")  # half of the JSON, and nothing missing
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("after_events", [0, 3])
+async def test_reset_aborts_the_connection(server: LoopbackLLMServer, after_events: int) -> None:
+    server.script(Reset(Text("a long answer", chunk_size=2), after_events=after_events))
+    received: list[str] = []
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        with pytest.raises(httpx.TransportError):
+            async with http.stream("POST", "/v1/messages", json={"stream": True}) as response:
+                async for line in response.aiter_lines():
+                    received.append(line)
+    assert len([line for line in received if line.startswith("data: ")]) == after_events
 
 
 @pytest.mark.anyio

@@ -1,92 +1,17 @@
-"""Built-ins, safe by construction: no code runs from an expression, no file outside the base."""
+"""``read_local_file``: no file outside the base directory, no dotfile, nothing that blocks."""
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
-from llm_factory_toolkit import ToolFactory
-from llm_factory_toolkit.tools import read_local_file, safe_math
+from llm_factory_toolkit import ToolExecutionResult, ToolFactory
+from llm_factory_toolkit.tools import read_local_file
 from llm_factory_toolkit.tools.local_files import LocalFileReader
-
-
-@pytest.fixture(params=["sympy", "python"])
-def math_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both number systems: sympy's when installed, Python's ``math`` otherwise."""
-    if request.param == "python":
-        monkeypatch.setattr(safe_math, "_backend", lambda: safe_math._PYTHON)
-    return str(request.param)
-
-
-@pytest.mark.anyio
-@pytest.mark.parametrize(
-    ("expression", "content", "payload"),
-    [("2 + 3", "5", 5.0), ("2^10", "1024", 1024.0), ("-(7 // 2) % 5", "2", 2.0)],
-)
-async def test_arithmetic(math_backend: str, expression: str, content: str, payload: float) -> None:
-    result = await safe_math.safe_math_evaluator(expression)
-    assert (result.content, result.payload, result.error) == (content, payload, None)
-
-
-@pytest.mark.anyio
-async def test_functions_and_constants(math_backend: str) -> None:
-    result = await safe_math.safe_math_evaluator("sqrt(16) + floor(pi) - log(exp(2))")
-    assert result.payload == pytest.approx(5.0)
-
-
-@pytest.mark.anyio
-@pytest.mark.parametrize(
-    "expression",
-    [
-        "__import__('pathlib').Path('PWNED').touch()",
-        "().__class__.__bases__[0].__subclasses__()",
-        "open('/etc/passwd').read()",
-        "x + 1",
-        "[1, 2][0]",
-        "(lambda: 1)()",
-        "'a' * 3",
-        "True + 1",
-        "sqrt(x=4)",
-        "2 if 1 else 3",
-    ],
-)
-async def test_anything_but_arithmetic_is_refused(
-    math_backend: str, expression: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    result = await safe_math.safe_math_evaluator(expression)
-    assert json.loads(result.content)["status"] == "invalid_expression"
-    assert os.listdir(tmp_path) == []
-
-
-@pytest.mark.anyio
-@pytest.mark.parametrize(
-    ("expression", "reason"),
-    [
-        ("1+" * 300 + "1", "longer than 500 characters"),
-        ("+".join(["1"] * 120), "more than 200 parts"),
-        ("9**9**9", "too large"),
-        ("2**1000000", "too large"),
-        ("(2**60000)**2", "too large"),
-        ("1/0", ""),
-        ("", "empty"),
-        ("2 +", ""),
-    ],
-)
-async def test_size_is_bounded(math_backend: str, expression: str, reason: str) -> None:
-    result = await safe_math.safe_math_evaluator(expression)
-    assert result.error is not None and reason in result.error
-    assert json.loads(result.content)["status"] == "invalid_expression"
-
-
-@pytest.mark.anyio
-async def test_time_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safe_math, "TIME_LIMIT", 0)
-    result = await safe_math.safe_math_evaluator("2 + 3")
-    assert json.loads(result.content)["status"] == "timeout"
 
 
 @pytest.fixture
@@ -124,7 +49,11 @@ async def test_reads_text_and_json_under_the_base_directory(base: Path) -> None:
         ("../secret.txt", "access_denied", "'..' is not allowed"),
         ("sub/../../secret.txt", "access_denied", "'..' is not allowed"),
         ("SECRET_ABSOLUTE", "access_denied", "outside the readable directory"),
-        ("escape.txt", "access_denied", "outside the readable directory"),
+        ("escape.txt", "access_denied", "symbolic links are not followed"),
+        ("link/secret.txt", "access_denied", "symbolic links are not followed"),
+        (".env", "access_denied", "hidden files are not served"),
+        (".git/config", "access_denied", "hidden files are not served"),
+        ("notes.txt/x", "access_denied", "only directories may lead"),
         ("missing.txt", "file_error", "cannot open"),
         ("sub", "file_error", "not a regular file"),
         ("", "access_denied", "non-empty"),
@@ -134,6 +63,10 @@ def test_paths_outside_or_unreadable_are_refused(
     base: Path, file_path: str, status: str, reason: str
 ) -> None:
     (base / "escape.txt").symlink_to(base.parent / "secret.txt")
+    (base / "link").symlink_to(base.parent)
+    (base / ".env").write_text("top secret")
+    (base / ".git").mkdir()
+    (base / ".git" / "config").write_text("top secret")
     file_path = file_path.replace("SECRET_ABSOLUTE", str(base.parent / "secret.txt"))
     result = LocalFileReader(base)(file_path)
     assert json.loads(result.content)["status"] == status
@@ -150,9 +83,69 @@ def test_size_encoding_and_json_are_checked(base: Path) -> None:
     assert json.loads(bad_json.content)["status"] == "invalid_json"
 
 
-def test_the_default_base_directory_is_the_working_directory(
+def test_without_a_base_directory_nothing_is_read(
     base: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The working directory is where ``.env`` lives: it is never the default."""
     monkeypatch.chdir(base)
-    assert read_local_file("notes.txt").content == "hello"
-    assert read_local_file(os.path.join("..", "secret.txt")).error is not None
+    (base / ".env").write_text("OPENAI_API_KEY=top secret")
+    factory = ToolFactory()
+    factory.register_builtins()
+    for result in (
+        read_local_file("notes.txt"),
+        LocalFileReader()("notes.txt"),
+        LocalFileReader(allow_hidden=True)(".env"),
+    ):
+        assert json.loads(result.content)["status"] == "not_configured"
+    registered = factory.registrations["read_local_file"].function
+    assert json.loads(registered("notes.txt").content)["status"] == "not_configured"
+
+
+def test_dotfiles_are_served_only_when_allowed(base: Path) -> None:
+    (base / ".env").write_text("KEY=1")
+    assert LocalFileReader(base, allow_hidden=True)(".env").content == "KEY=1"
+    assert LocalFileReader(base)(".env").error is not None
+
+
+def test_a_hard_link_to_a_file_outside_is_refused(base: Path) -> None:
+    os.link(base.parent / "secret.txt", base / "linked.txt")
+    result = LocalFileReader(base)("linked.txt")
+    assert json.loads(result.content)["status"] == "access_denied"
+    assert "hard links" in str(result.error) and "top secret" not in result.content
+
+
+def test_a_fifo_is_refused_without_blocking(base: Path) -> None:
+    os.mkfifo(base / "pipe")
+    done: list[ToolExecutionResult] = []
+    reader = threading.Thread(target=lambda: done.append(LocalFileReader(base)("pipe")))
+    reader.start()
+    reader.join(10)
+    if not done:  # unblock the stuck read so the test process can end
+        os.close(os.open(base / "pipe", os.O_WRONLY | os.O_NONBLOCK))
+    assert done, "reading a FIFO blocked"
+    assert "not a regular file" in str(done[0].error)
+
+
+def test_a_directory_swapped_for_a_symlink_mid_read_never_leaks(base: Path) -> None:
+    """A thread keeps swapping ``sub`` for a symlink to a directory holding a secret."""
+    outside = base.parent / "outside"
+    outside.mkdir()
+    (outside / "deep.txt").write_text("top secret")
+    reader, stop = LocalFileReader(base), threading.Event()
+
+    def swap() -> None:
+        while not stop.is_set():
+            os.rename(base / "sub", base / "sub.real")
+            os.symlink(outside, base / "sub")
+            os.unlink(base / "sub")
+            os.rename(base / "sub.real", base / "sub")
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    try:
+        contents = [reader("sub/deep.txt").content for _ in range(3000)]
+    finally:
+        stop.set()
+        swapper.join()
+    assert not any("top secret" in text for text in contents)
+    assert reader("sub/deep.txt").content == "deep"  # the same path reads once the race is over

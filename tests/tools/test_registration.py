@@ -219,9 +219,9 @@ def test_builtins_register_with_category_and_tags() -> None:
         only.register_builtins(["rm_rf"])
 
 
-def test_client_register_tool_creates_a_factory_when_needed() -> None:
+def test_client_register_tool_uses_the_clients_own_factory() -> None:
     client = LLMClient(model="openai/x")
-    assert client.tool_factory is None
+    assert client.tool_factory.registrations == {}
     registration = client.register_tool(
         lambda city: ToolExecutionResult(content=city),
         name="get_weather",
@@ -231,7 +231,6 @@ def test_client_register_tool_creates_a_factory_when_needed() -> None:
         tags=["weather"],
         group="api.weather",
     )
-    assert client.tool_factory is not None
     assert client.tool_factory.registrations["get_weather"] is registration
     assert (registration.category, registration.tags, registration.group) == (
         "data",
