@@ -10,7 +10,10 @@ body is keyword arguments, evaluated with the names of ``llm_factory_toolkit.tes
 must be used); ``tool_failures`` is how many tool calls the block means to fail (by default
 none: a tool that fails in an example, for any reason, fails the test). ``pytest=True``
 marks a block that is a test module: it is run by pytest, in a fresh process, with the
-package's pytest plugin, and must pass.
+package's pytest plugin, and must pass. ``file="name.py"`` marks a block that is a file the
+page's later blocks use (an MCP server's script, say): it is written to the working
+directory under that name, not run. ``asyncio_only=True`` marks a block whose library runs
+on asyncio alone (DBOS): the page's trio run leaves it out.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class Block:
     script: list[kit.Turn] = field(default_factory=list)
     tool_failures: int = 0
     pytest: bool = False
+    file: str | None = None
+    asyncio_only: bool = False
 
     @property
     def where(self) -> str:
@@ -67,9 +72,11 @@ def blocks_of(path: Path) -> list[Block]:
 def _apply(block: Block, directive: str) -> None:
     names: dict[str, Any] = {name: getattr(kit, name) for name in kit.__all__}
     options = eval(f"dict({directive})", names)
-    unknown = set(options) - {"script", "tool_failures", "pytest"}
+    unknown = set(options) - {"script", "tool_failures", "pytest", "file", "asyncio_only"}
     if unknown:
         raise ValueError(f"{block.where}: unknown test directive {sorted(unknown)}")
     block.script = list(options.get("script", []))
     block.tool_failures = int(options.get("tool_failures", 0))
     block.pytest = bool(options.get("pytest", False))
+    block.file = options.get("file")
+    block.asyncio_only = bool(options.get("asyncio_only", False))

@@ -39,13 +39,23 @@ def test_x():
     if True:
         fourth = 4
     ```
+
+<!-- test: file="server.py" -->
+```python
+import anyio
+```
+
+<!-- test: asyncio_only=True -->
+```python
+sixth = 6
+```
 """
 
 
 def test_blocks_carry_their_source_line_and_directives(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(PAGE)
-    first, second, third, fourth = blocks_of(page)
+    first, second, third, fourth, fifth, sixth = blocks_of(page)
 
     assert (first.line, first.source) == (5, "first = 1\n")
     assert [type(turn) for turn in first.script] == [ToolCalls, Text]
@@ -53,6 +63,12 @@ def test_blocks_carry_their_source_line_and_directives(tmp_path: Path) -> None:
     assert (second.line, second.script, second.tool_failures) == (11, [], 0)
     assert third.pytest and third.script == []
     assert fourth.source == "if True:\n    fourth = 4\n"
+    assert (fifth.file, fifth.asyncio_only, sixth.file, sixth.asyncio_only) == (
+        "server.py",
+        False,
+        None,
+        True,
+    )
 
 
 def test_an_unknown_directive_is_an_error(tmp_path: Path) -> None:

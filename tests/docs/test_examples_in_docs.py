@@ -80,14 +80,25 @@ def run_page(
     """Run the page's blocks in order in one namespace; fail on an unannounced tool failure."""
     namespace: dict[str, Any] = {"__name__": "docs_example"}
     caplog.set_level(logging.WARNING, logger=LOGGER_NAME)
-    for block in blocks_of(page):
-        if block.pytest:
-            run_as_test_module(block, backend)
-            continue
-        caplog.clear()
-        run_block(block, namespace, backend, server)
-        failed = [r for r in caplog.records if "tool_call.failed" in r.getMessage()]
-        assert len(failed) == block.tool_failures, f"{block.where}: tools failed: {failed}"
+    try:
+        for block in blocks_of(page):
+            if block.file is not None:
+                Path(block.file).write_text(block.source)
+            elif block.pytest:
+                run_as_test_module(block, backend)
+            elif backend == "asyncio" or not block.asyncio_only:
+                caplog.clear()
+                run_block(block, namespace, backend, server)
+                failed = [r for r in caplog.records if "tool_call.failed" in r.getMessage()]
+                assert len(failed) == block.tool_failures, f"{block.where}: tools failed: {failed}"
+    finally:
+        stop_dbos()
+
+
+def stop_dbos() -> None:
+    """A page that launched DBOS (durable generations) leaves no instance to the next test."""
+    if "dbos" in sys.modules:
+        sys.modules["dbos"].DBOS.destroy()
 
 
 def run_block(
