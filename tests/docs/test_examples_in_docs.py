@@ -41,7 +41,7 @@ def docs_env(
     monkeypatch.setenv("ANTHROPIC_API_BASE", llm_server.anthropic_base_url)
     monkeypatch.delenv("MISTRAL_API_KEY", raising=False)  # the missing-key example
     monkeypatch.chdir(tmp_path)
-    # A script a block starts (an MCP server) imports the checkout under test, not an installed copy.
+    # A script a block starts (an MCP server) imports the checkout under test, not a copy.
     (tmp_path / "llm_factory_toolkit").symlink_to(ROOT / "llm_factory_toolkit")
     yield llm_server
 
