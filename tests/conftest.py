@@ -10,13 +10,17 @@ import inspect
 import ipaddress
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from llm_factory_toolkit.testing import LoopbackLLMServer
 from tests.support import OPEN_CLIENTS
+
+# The package's own pytest plugin, also when it runs from a checkout that is not installed; an
+# installed entry point registers it under this same name, so it is never loaded twice.
+pytest_plugins = ["llm_factory_toolkit.testing.pytest_plugin"]
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
@@ -74,10 +78,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def server() -> Iterator[LoopbackLLMServer]:
-    """A fresh loopback LLM server for one test."""
-    with LoopbackLLMServer() as loopback:
-        yield loopback
+def server(llm_server: LoopbackLLMServer) -> LoopbackLLMServer:
+    """A fresh loopback LLM server for one test: the plugin's ``llm_server``, by its short name."""
+    return llm_server
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,9 @@ Messages (JSON and SSE) on 127.0.0.1, so the real SDKs are exercised end to end:
         assert server.requests[1].body["messages"][-1]["role"] == "tool"
 
 ``ScriptedTransport`` answers the same script in-process (``LLMClient(transport=...)``), and
-``capture_events(client.events)`` records what the pipeline emitted.
+``capture_events(client.events)`` records what the pipeline emitted. Installing the package
+also gives pytest the fixtures ``llm_server``, ``scripted_client`` and ``captured_events``
+(``pytest_plugin``).
 """
 
 from __future__ import annotations

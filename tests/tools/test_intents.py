@@ -1,4 +1,7 @@
-"""Tool intent planning: plan through the real provider boundary, review, then execute."""
+"""Tool intent planning: plan through the real provider boundary, review, then execute.
+
+Written with the package's pytest fixtures (``llm_server``, ``scripted_client``,
+``captured_events``), as a user of the toolkit would test their own agent."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from llm_factory_toolkit import (
 )
 from llm_factory_toolkit.core import events as ev
 from llm_factory_toolkit.testing import (
+    EventLog,
     LoopbackLLMServer,
     Text,
     ToolCalls,
@@ -49,9 +53,10 @@ def crm(sent: list[dict[str, Any]]) -> ToolFactory:
 
 @pytest.mark.parametrize("model", MODELS)
 async def test_plan_without_running_then_execute_after_approval(
-    server: LoopbackLLMServer, model: str
+    llm_server: LoopbackLLMServer, model: str
 ) -> None:
     sent: list[dict[str, Any]] = []
+    server = llm_server
     server.script(
         ToolCalls(
             [
@@ -92,17 +97,23 @@ async def test_plan_without_running_then_execute_after_approval(
     ]
 
 
-async def test_a_plain_answer_plans_no_calls(server: LoopbackLLMServer) -> None:
-    server.script(Text("No tool needed."))
-    intent = await loopback_client(server, MODELS[0], tool_factory=crm([])).generate_tool_intent(
-        input="Hello"
-    )
+async def test_a_plain_answer_plans_no_calls(
+    llm_server: LoopbackLLMServer, scripted_client: LLMClient, captured_events: EventLog
+) -> None:
+    llm_server.script(Text("No tool needed."))
+    scripted_client.tool_factory = crm([])
+    intent = await scripted_client.generate_tool_intent(input="Hello")
     assert (intent.content, intent.tool_calls) == ("No tool needed.", None)
+    assert len(llm_server.requests) == 1
+    assert captured_events.kinds[0] == "generation.started"
+    assert "tool_call.started" not in captured_events.kinds
 
 
-async def test_a_call_with_unparseable_arguments_is_skipped(server: LoopbackLLMServer) -> None:
+async def test_a_call_with_unparseable_arguments_is_skipped(
+    llm_server: LoopbackLLMServer, scripted_client: LLMClient, captured_events: EventLog
+) -> None:
     sent: list[dict[str, Any]] = []
-    server.script(
+    llm_server.script(
         ToolCalls(
             [
                 ToolCallSpec("send_email", '{"to": "ann", ', id="call_bad"),
@@ -110,17 +121,19 @@ async def test_a_call_with_unparseable_arguments_is_skipped(server: LoopbackLLMS
             ]
         )
     )
-    client = loopback_client(server, MODELS[0], tool_factory=crm(sent))
-    intent = await client.generate_tool_intent(input="Go.")
+    scripted_client.tool_factory = crm(sent)
+    intent = await scripted_client.generate_tool_intent(input="Go.")
     assert intent.tool_calls is not None
     bad = intent.tool_calls[0]
     assert bad.arguments == '{"to": "ann", ' and "JSONDecodeError" in str(
         bad.arguments_parsing_error
     )
 
-    messages = await client.execute_tool_intents(intent)
+    messages = await scripted_client.execute_tool_intents(intent)
     assert "skipped due to argument parsing error" in messages[0]["content"]
     assert messages[1]["content"] == '{"updated": "bo"}' and sent == []
+    finished = captured_events.of(ev.ToolCallFinished)
+    assert [e.tool_call_id for e in finished] == ["call_ok"]
 
 
 async def test_executed_intents_meet_the_hooks_and_mock_mode() -> None:
