@@ -138,12 +138,7 @@ class LLMClient:
         self._stack = (
             list(stack)
             if stack is not None
-            # A given transport carries every model call: no standard routes around it.
-            else default_middleware(
-                routing=ProviderRoutingMiddleware(() if transport else None, transport),
-                telemetry=telemetry,
-                max_concurrent_generations=max_concurrent_generations,
-            )
+            else _default_stack(transport, telemetry, max_concurrent_generations)
         )
         self._pipeline: Pipeline | None = None
         self._intent_pipeline: Pipeline | None = None
@@ -404,3 +399,14 @@ class LLMClient:
             hooks=self.hooks,
             tool_factory=self._run_factory or self.tool_factory,
         )
+
+
+def _default_stack(
+    transport: Transport | None, telemetry: Telemetry | None, max_concurrent: int | None
+) -> list[Middleware]:
+    """The default stack; a given transport carries every model call (no standard routes)."""
+    return default_middleware(
+        routing=ProviderRoutingMiddleware(() if transport else None, transport),
+        telemetry=telemetry,
+        max_concurrent_generations=max_concurrent,
+    )

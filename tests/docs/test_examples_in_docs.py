@@ -39,6 +39,7 @@ def docs_env(
     monkeypatch.setenv("OPENAI_BASE_URL", llm_server.openai_base_url)
     monkeypatch.setenv("OPENAI_API_BASE", llm_server.openai_base_url)
     monkeypatch.setenv("ANTHROPIC_API_BASE", llm_server.anthropic_base_url)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", llm_server.anthropic_base_url)
     monkeypatch.delenv("MISTRAL_API_KEY", raising=False)  # the missing-key example
     monkeypatch.chdir(tmp_path)
     # A script a block starts (an MCP server) imports the checkout under test, not a copy.

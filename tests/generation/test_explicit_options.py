@@ -15,10 +15,13 @@ from tests.support import loopback_client
 pytestmark = pytest.mark.anyio
 
 ROUTES = {
-    "chat": ("openai/test-model", "chat"),
-    "anthropic": ("anthropic/claude-test", "messages"),
-    "responses": ("openai/gpt-4o-mini", "responses"),
+    "chat": ("openai/test-model", "chat", "litellm"),
+    "anthropic": ("anthropic/claude-test", "messages", "litellm"),
+    "responses": ("openai/gpt-4o-mini", "responses", "responses"),
+    "native-chat": ("openai/test-model", "chat", "native"),
+    "native-anthropic": ("anthropic/claude-test", "messages", "native"),
 }
+"""Route name: (model, the wire its request arrives on, the ``route=`` that pins it)."""
 SECRET = {"api_token": "s3cret"}
 
 
@@ -29,7 +32,8 @@ def route(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def client(server: LoopbackLLMServer, route: str) -> AsyncIterator[LLMClient]:
-    async with loopback_client(server, ROUTES[route][0], max_tokens=None) as built:
+    model, _, forced = ROUTES[route]
+    async with loopback_client(server, model, max_tokens=None, route=forced) as built:
         yield built
 
 
@@ -66,8 +70,11 @@ PROVIDER_PARAMETERS: dict[str, dict[str, Any]] = {
     "chat": {"top_p": 0.5, "seed": 7, "parallel_tool_calls": False, "stop": ["END"]},
     "anthropic": {"top_p": 0.5},
     "responses": {"top_p": 0.5, "user": "u-1", "parallel_tool_calls": False},
+    "native-chat": {"top_p": 0.5, "seed": 7, "user": "u-1", "stop": ["END"]},
+    "native-anthropic": {"top_p": 0.5},
 }
-"""Documented parameters each wire accepts (Anthropic Messages has no seed or user)."""
+"""Documented parameters each wire accepts (Anthropic Messages has no seed or user; the native
+Chat route sends ``parallel_tool_calls`` only with tools, as the API requires)."""
 
 
 async def test_provider_parameters_and_extra_body_reach_the_body(
